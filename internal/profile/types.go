@@ -1,0 +1,145 @@
+package profile
+
+import "time"
+
+// Kind is the tracing setup of a variant: how the target processes spans.
+type Kind string
+
+const (
+	// KindNone is the untraced baseline: the target installs no tracer
+	// provider. Every profile needs one, since overhead is measured
+	// against it.
+	KindNone Kind = "none"
+	// KindSync exports every span synchronously as it ends (the SDK's
+	// SimpleSpanProcessor).
+	KindSync Kind = "sync"
+	// KindBatch queues spans and exports them in batches from a worker
+	// goroutine (the SDK's BatchSpanProcessor).
+	KindBatch Kind = "batch"
+	// KindSampled is KindBatch behind a parent-based trace-ID-ratio sampler.
+	KindSampled Kind = "sampled"
+)
+
+// kinds lists the valid kinds in the order error messages show them.
+var kinds = []Kind{KindNone, KindSync, KindBatch, KindSampled}
+
+// Defaults applied by Parse to optional keys that a profile leaves out.
+const (
+	// DefaultWarmup is the unmeasured attack that precedes each cell.
+	DefaultWarmup = Duration(time.Second)
+	// DefaultRepetitions is how many times each (rate, variant) cell runs.
+	DefaultRepetitions = 1
+	// DefaultTimeout is the load generator's per-request timeout.
+	DefaultTimeout = Duration(10 * time.Second)
+	// DefaultMaxWorkers caps the load generator's concurrent workers.
+	DefaultMaxWorkers = 512
+	// DefaultP99OverheadPct is the p99 latency overhead, in percent of the
+	// baseline, that a variant may add before it is over budget.
+	DefaultP99OverheadPct = 10.0
+)
+
+// Profile is one decoded and validated benchmark profile.
+type Profile struct {
+	// Name identifies the profile in results; [a-z0-9][a-z0-9._-]*.
+	Name string `json:"name"`
+	// Description is free text for humans.
+	Description string `json:"description,omitempty"`
+	// Rates are the request rates, per second, to measure each variant at.
+	Rates []int `json:"rates"`
+	// Duration is the measured attack length of each cell.
+	Duration Duration `json:"duration"`
+	// Warmup is the unmeasured attack before each cell.
+	Warmup Duration `json:"warmup"`
+	// Repetitions is how many times each cell runs.
+	Repetitions int `json:"repetitions"`
+	// Timeout is the per-request timeout.
+	Timeout Duration `json:"timeout"`
+	// MaxWorkers caps the load generator's concurrent workers.
+	MaxWorkers int `json:"max_workers"`
+	// Workload is what the target does for each request.
+	Workload Workload `json:"workload"`
+	// Sink configures the OTLP sink the target exports to.
+	Sink Sink `json:"sink"`
+	// Budget is the overhead a variant may add and still pass.
+	Budget Budget `json:"budget"`
+	// Variants are the tracing setups to compare; at least one is KindNone.
+	Variants []Variant `json:"variants"`
+	// Path is the file the profile was read from ("" when parsed from bytes
+	// with no name).
+	Path string `json:"path,omitempty"`
+}
+
+// Workload is the synthetic work the target performs for each request.
+type Workload struct {
+	// CPU is how long the handler busy-loops on the CPU.
+	CPU Duration `json:"cpu"`
+	// Sleep is how long the handler sleeps.
+	Sleep Duration `json:"sleep"`
+	// ExtraSpans is how many child spans the handler creates beyond the
+	// two that every traced request has.
+	ExtraSpans int `json:"extra_spans"`
+}
+
+// Sink configures the OTLP sink that receives the target's spans.
+type Sink struct {
+	// Delay is how long the sink waits before answering each export.
+	Delay Duration `json:"delay"`
+}
+
+// Budget is the overhead a variant may add over the baseline.
+type Budget struct {
+	// P99OverheadPct is the allowed p99 latency overhead in percent.
+	P99OverheadPct float64 `json:"p99_overhead_pct"`
+}
+
+// Variant is one tracing setup of the target. Pointer fields are nil when
+// the profile leaves them out, so the SDK's own default applies.
+type Variant struct {
+	// Name identifies the variant in results; unique in its profile.
+	Name string `json:"name"`
+	// Kind is how the target processes spans.
+	Kind Kind `json:"kind"`
+	// QueueSize is OTEL_BSP_MAX_QUEUE_SIZE (batch and sampled only).
+	QueueSize *int `json:"queue_size,omitempty"`
+	// MaxExportBatchSize is OTEL_BSP_MAX_EXPORT_BATCH_SIZE (batch and
+	// sampled only).
+	MaxExportBatchSize *int `json:"max_export_batch_size,omitempty"`
+	// BatchTimeout is OTEL_BSP_SCHEDULE_DELAY (batch and sampled only).
+	BatchTimeout *Duration `json:"batch_timeout,omitempty"`
+	// ExportTimeout is OTEL_BSP_EXPORT_TIMEOUT (batch and sampled only).
+	ExportTimeout *Duration `json:"export_timeout,omitempty"`
+	// ExporterTimeout is OTEL_EXPORTER_OTLP_TIMEOUT (all kinds but none).
+	ExporterTimeout *Duration `json:"exporter_timeout,omitempty"`
+	// Blocking makes the batch processor block instead of dropping spans
+	// when its queue is full (the SDK's WithBlocking; batch and sampled
+	// only). No standard variable controls it, so the runner passes it to
+	// the target itself.
+	Blocking bool `json:"blocking,omitempty"`
+	// SampleRatio is the trace-ID ratio of kind sampled, in (0, 1].
+	SampleRatio *float64 `json:"sample_ratio,omitempty"`
+	// ExtraEnv is the profile's env block: extra environment for the
+	// target (all kinds but none). It is not named Env because the method
+	// Env returns the variant's complete environment.
+	ExtraEnv map[string]string `json:"env,omitempty"`
+}
+
+// Baseline returns the first variant of kind none, or nil if there is none
+// (which Parse never returns).
+func (p *Profile) Baseline() *Variant {
+	for i := range p.Variants {
+		if p.Variants[i].Kind == KindNone {
+			return &p.Variants[i]
+		}
+	}
+	return nil
+}
+
+// SpansPerRequest returns how many spans the target creates per request
+// under this variant and workload: 0 for the baseline, otherwise the two
+// that every traced request has plus w.ExtraSpans.
+func (v Variant) SpansPerRequest(w Workload) int {
+	if v.Kind == KindNone {
+		return 0
+	}
+	return 2 + w.ExtraSpans
+}
