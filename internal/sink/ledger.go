@@ -1,0 +1,137 @@
+package sink
+
+import (
+	"encoding/binary"
+	"sync"
+	"time"
+
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+)
+
+// outcome is how one Export call ended, as seen by the sink.
+type outcome int
+
+const (
+	// answered: the call was answered OK; its spans are received.
+	answered outcome = iota
+	// abandoned: the client gave up before the answer.
+	abandoned
+	// rejected: the sink answered with an error of its own.
+	rejected
+)
+
+// ledger counts what a Sink receives. One mutex, taken once per Export
+// call, guards everything, so a Reset never splits a call.
+//
+// Traces live in a slab indexed by a map rather than as map values or
+// pointers: a span costs one map lookup and, for a new trace, no
+// allocation beyond the amortised growth of the map and the slab.
+type ledger struct {
+	mu     sync.Mutex
+	stats  Stats
+	index  map[TraceID]int // position of each trace in traces
+	traces []traceSpans
+	since  time.Time
+}
+
+// newLedger returns an empty ledger whose period starts at since.
+func newLedger(since time.Time) *ledger {
+	return &ledger{index: make(map[TraceID]int), since: since}
+}
+
+// record counts one Export call that ended with o.
+func (l *ledger) record(o outcome, rss []*tracepb.ResourceSpans) {
+	if o != answered {
+		// Spans that were not received are only counted, so count them
+		// before taking the lock.
+		n := countSpans(rss)
+		l.mu.Lock()
+		if o == abandoned {
+			l.stats.Abandoned++
+			l.stats.AbandonedSpans += n
+		} else {
+			l.stats.Rejected++
+			l.stats.RejectedSpans += n
+		}
+		l.mu.Unlock()
+		return
+	}
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stats.Requests++
+	for _, rs := range rss {
+		for _, ss := range rs.GetScopeSpans() {
+			for _, sp := range ss.GetSpans() {
+				l.add(sp)
+			}
+		}
+	}
+}
+
+// add counts one received span. l.mu must be held.
+func (l *ledger) add(sp *tracepb.Span) {
+	server := sp.GetKind() == tracepb.Span_SPAN_KIND_SERVER
+	l.stats.Spans++
+	if server {
+		l.stats.ServerSpans++
+	}
+
+	tid, sid := sp.GetTraceId(), sp.GetSpanId()
+	if len(tid) != len(TraceID{}) || len(sid) != 8 {
+		l.stats.InvalidIDs++
+		return
+	}
+	id := TraceID(tid)
+	i, ok := l.index[id]
+	if !ok {
+		i = len(l.traces)
+		l.traces = append(l.traces, traceSpans{})
+		l.index[id] = i
+	}
+	// The byte order only has to be the same every time.
+	if !l.traces[i].add(binary.LittleEndian.Uint64(sid), server) {
+		l.stats.Duplicates++
+	}
+}
+
+// current returns the counters of the current period.
+func (l *ledger) current() Stats {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.stats
+}
+
+// reset ends the current period, returns it, and starts a new one.
+func (l *ledger) reset() Snapshot {
+	index := make(map[TraceID]int) // allocated outside the lock
+
+	l.mu.Lock()
+	now := time.Now()
+	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now}
+	oldIndex, oldTraces := l.index, l.traces
+	l.stats = Stats{}
+	l.index = index
+	l.traces = nil
+	l.since = now
+	l.mu.Unlock()
+
+	// The old period is private now: convert it without the lock, so
+	// that Export calls keep flowing.
+	snap.Traces = make(map[TraceID]TraceCount, len(oldIndex))
+	for id, i := range oldIndex {
+		snap.Traces[id] = oldTraces[i].count
+	}
+	return snap
+}
+
+// countSpans returns the number of spans in rss.
+func countSpans(rss []*tracepb.ResourceSpans) int64 {
+	var n int64
+	for _, rs := range rss {
+		for _, ss := range rs.GetScopeSpans() {
+			n += int64(len(ss.GetSpans()))
+		}
+	}
+	return n
+}

@@ -1,0 +1,84 @@
+package sink
+
+import (
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// TraceID is an OTLP trace id: 16 bytes.
+type TraceID [16]byte
+
+// String returns the trace id as 32 lower-case hex digits, the form used by
+// W3C traceparent headers and most tracing back ends.
+func (id TraceID) String() string {
+	return hex.EncodeToString(id[:])
+}
+
+// Stats holds the counters of a Sink since its last Reset.
+//
+// Every Export call ends in exactly one of three ways: answered OK
+// (Requests), given up by its client before the answer (Abandoned), or
+// refused by the sink (Rejected). Only spans of calls answered OK count as
+// received.
+type Stats struct {
+	// Requests is the number of Export calls answered OK.
+	Requests int64
+	// Spans is the number of spans in those calls, duplicates included.
+	Spans int64
+	// ServerSpans is the number of spans of kind SERVER among Spans.
+	ServerSpans int64
+	// Duplicates is the number of spans whose (trace id, span id) had
+	// already been received since the last Reset.
+	Duplicates int64
+	// InvalidIDs is the number of received spans whose trace id is not
+	// 16 bytes or whose span id is not 8 bytes. They count in Spans (and
+	// ServerSpans) but not in Snapshot.Traces, and duplicates among them
+	// cannot be detected.
+	InvalidIDs int64
+	// Abandoned is the number of Export calls whose client gave up
+	// (cancelled, or its deadline passed) before the sink answered. Their
+	// spans are not counted in any field above.
+	Abandoned int64
+	// AbandonedSpans is the number of spans in the abandoned calls.
+	AbandonedSpans int64
+	// Rejected is the number of Export calls the sink answered with an
+	// error of its own; today that only happens to calls still waiting
+	// out the delay when the sink closes. Their spans are not received.
+	Rejected int64
+	// RejectedSpans is the number of spans in the rejected calls.
+	RejectedSpans int64
+}
+
+// String returns a one-line summary of s, with every counter always
+// present in a fixed order, for example
+//
+//	requests=12 spans=3400 server_spans=1200 duplicates=0 invalid_ids=0 abandoned=0 abandoned_spans=0 rejected=0 rejected_spans=0
+func (s Stats) String() string {
+	return fmt.Sprintf("requests=%d spans=%d server_spans=%d duplicates=%d invalid_ids=%d abandoned=%d abandoned_spans=%d rejected=%d rejected_spans=%d",
+		s.Requests, s.Spans, s.ServerSpans, s.Duplicates, s.InvalidIDs,
+		s.Abandoned, s.AbandonedSpans, s.Rejected, s.RejectedSpans)
+}
+
+// TraceCount is the number of distinct spans received for one trace.
+// Duplicates are not counted.
+type TraceCount struct {
+	// Spans is the number of distinct spans of the trace.
+	Spans int32
+	// ServerSpans is the number of those spans of kind SERVER.
+	ServerSpans int32
+}
+
+// Snapshot is everything a Sink received between two Resets (or between
+// Start and the first Reset).
+type Snapshot struct {
+	Stats
+	// Traces holds every valid trace id received, with its count of
+	// distinct spans. It is never nil. The Sink keeps no reference to it.
+	Traces map[TraceID]TraceCount
+	// Since is when the period began: Start or the previous Reset.
+	Since time.Time
+	// Until is when the period ended: the Reset that returned the
+	// Snapshot.
+	Until time.Time
+}
