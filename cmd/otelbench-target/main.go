@@ -1,0 +1,90 @@
+// Command otelbench-target is the HTTP service otelbench measures. It serves
+// GET /process/{item_id}, /healthz and /metrics in one variant (none, sync or
+// batch), writes one JSON "ready" line to stdout once it listens, and on
+// SIGTERM or SIGINT drains, flushes its spans and writes its final metrics.
+//
+// Exit status: 0 after a clean shutdown, 1 if running or shutting down
+// failed (for example a shutdown step timed out), 2 for bad flags.
+//
+// Everything but flag parsing and signals lives in package targets.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/otelbench/otelbench/targets"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	// After the first signal, restore the default handling so that a second
+	// one kills a shutdown that hangs.
+	context.AfterFunc(ctx, stop)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run parses args, runs the target until ctx is done and returns the exit
+// status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	var perr parseError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &perr):
+		return 2 // the flag package has already printed it, with the usage
+	case err != nil:
+		fmt.Fprintf(stderr, "otelbench-target: %v\n", err)
+		return 2
+	}
+	if err := targets.Run(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "otelbench-target: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// parseError is an error the flag package has already reported.
+type parseError struct{ error }
+
+// parseFlags turns args into a targets.Config. Usage goes to stderr.
+func parseFlags(args []string, stderr io.Writer) (targets.Config, error) {
+	var cfg targets.Config
+	fs := flag.NewFlagSet("otelbench-target", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Listen, "listen", targets.DefaultListen, "TCP `address` to listen on (port 0: any free port)")
+	variant := fs.String("variant", string(targets.VariantNone), fmt.Sprintf("instrumentation, one of %v", targets.Variants))
+	fs.DurationVar(&cfg.CPU, "cpu", 0, "CPU busy time per /process request (e.g. 50us)")
+	fs.DurationVar(&cfg.Sleep, "sleep", 0, "sleep per /process request, after the CPU work")
+	fs.IntVar(&cfg.ExtraSpans, "extra-spans", 0, "extra process_item_step child spans per /process request")
+	fs.BoolVar(&cfg.Blocking, "blocking", false, "batch variant: block OnEnd when the queue is full instead of dropping")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", targets.DefaultShutdownTimeout, "bound on the whole graceful shutdown")
+	fs.StringVar(&cfg.FinalMetricsPath, "final-metrics", "", "`file` to write the final metrics to (Prometheus text) at shutdown")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, parseError{err}
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	v, err := targets.ParseVariant(*variant)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Variant = v
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}

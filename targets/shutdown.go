@@ -1,0 +1,108 @@
+package targets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+)
+
+// shutdown stops srv (if not nil) and the tracer provider of tel within
+// cfg.ShutdownTimeout, one step after another, each bounded by what is left
+// of it, then writes the final metrics. It logs every step with its duration
+// to stderr. It returns an error naming each step that ran out of time, and
+// any error writing the metrics; other errors of a step (an export that
+// failed during the flush) are logged only.
+func shutdown(cfg Config, srv *http.Server, tel *telemetry, reg prometheus.Gatherer, stderr io.Writer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+
+	var errs []error
+	step := func(name string, f func(context.Context) error) {
+		start := time.Now()
+		err := f(ctx)
+		d := time.Since(start)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			fmt.Fprintf(stderr, "shutdown: %s timed out after %v: %v\n", name, d, err)
+			errs = append(errs, fmt.Errorf("shutdown step %q timed out after %v (shutdown timeout %v): %w",
+				name, d, cfg.ShutdownTimeout, err))
+		case err != nil:
+			fmt.Fprintf(stderr, "shutdown: %s done in %v with error: %v\n", name, d, err)
+		default:
+			fmt.Fprintf(stderr, "shutdown: %s done in %v\n", name, d)
+		}
+	}
+
+	if srv != nil {
+		step("http server shutdown", func(ctx context.Context) error {
+			err := srv.Shutdown(ctx)
+			if err != nil {
+				// Out of time: drop the connections still open.
+				_ = srv.Close()
+			}
+			return err
+		})
+	}
+	if tel.tp != nil {
+		step("tracer provider force flush", tel.tp.ForceFlush)
+		step("tracer provider shutdown", tel.tp.Shutdown)
+	}
+	if cfg.FinalMetricsPath != "" {
+		start := time.Now()
+		if err := writeMetricsFile(cfg.FinalMetricsPath, reg); err != nil {
+			fmt.Fprintf(stderr, "shutdown: writing final metrics failed after %v: %v\n", time.Since(start), err)
+			errs = append(errs, err)
+		} else {
+			fmt.Fprintf(stderr, "shutdown: final metrics written to %s in %v\n", cfg.FinalMetricsPath, time.Since(start))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// writeMetricsFile gathers g and writes it in the Prometheus text format to
+// path atomically: to a temporary file in the same directory, then renamed,
+// so a reader sees either nothing or the whole file.
+func writeMetricsFile(path string, g prometheus.Gatherer) (err error) {
+	mfs, gatherErr := g.Gather()
+	if gatherErr != nil && len(mfs) == 0 {
+		return fmt.Errorf("gathering final metrics: %w", gatherErr)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing final metrics %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	enc := expfmt.NewEncoder(tmp, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			return fmt.Errorf("writing final metrics %s: %w", path, err)
+		}
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("writing final metrics %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing final metrics %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing final metrics %s: %w", path, err)
+	}
+	if gatherErr != nil {
+		// Partial metrics are written, but say so.
+		return fmt.Errorf("gathering final metrics (written partially to %s): %w", path, gatherErr)
+	}
+	return nil
+}

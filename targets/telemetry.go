@@ -1,0 +1,172 @@
+package targets
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp/filters"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// tracerName is the instrumentation scope of the handler's manual spans.
+const tracerName = "github.com/otelbench/otelbench/targets"
+
+// Resource defaults, overridden by OTEL_SERVICE_NAME and
+// OTEL_RESOURCE_ATTRIBUTES.
+const (
+	defaultServiceName = "otelbench-target"
+	defaultEnvironment = "benchmark"
+)
+
+// telemetry is what a variant adds to the service. For VariantNone every
+// field is nil.
+type telemetry struct {
+	// tp is the SDK tracer provider, nil when not tracing.
+	tp *sdktrace.TracerProvider
+	// propagators extract an inbound traceparent and baggage.
+	propagators propagation.TextMapPropagator
+	// processor is the effective configuration of the real span processor,
+	// as reported by its MarshalLog, ready to embed in the ready line.
+	processor json.RawMessage
+}
+
+// tracer returns the tracer for the handler's manual spans, or nil when not
+// tracing.
+func (t *telemetry) tracer() trace.Tracer {
+	if t.tp == nil {
+		return nil
+	}
+	return t.tp.Tracer(tracerName)
+}
+
+// instrument wraps h in otelhttp for a traced variant and returns h itself
+// otherwise.
+func (t *telemetry) instrument(h http.Handler) http.Handler {
+	if t.tp == nil {
+		return h
+	}
+	return instrument(h, t.tp, t.propagators)
+}
+
+// instrument wraps h (the whole ServeMux, so that the span takes its name
+// from Request.Pattern) in otelhttp with an explicit tracer provider and
+// propagators, a noop meter provider so only tracing is measured, and a
+// filter that leaves /healthz and /metrics untraced.
+func instrument(h http.Handler, tp trace.TracerProvider, prop propagation.TextMapPropagator) http.Handler {
+	return otelhttp.NewHandler(h, "otelbench-target",
+		otelhttp.WithTracerProvider(tp),
+		otelhttp.WithPropagators(prop),
+		otelhttp.WithMeterProvider(metricnoop.NewMeterProvider()),
+		otelhttp.WithFilter(filters.None(filters.Path("/healthz"), filters.Path("/metrics"))),
+	)
+}
+
+// newPropagators returns W3C trace context plus baggage.
+func newPropagators() propagation.TextMapPropagator {
+	return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+}
+
+// newResource returns the service's resource: the programmatic defaults,
+// then the standard environment variables, which win (resource.New merges
+// detectors in order and the later one's attributes overwrite the earlier).
+// A malformed OTEL_RESOURCE_ATTRIBUTES yields a partial resource and an error
+// wrapping resource.ErrPartialResource.
+func newResource(ctx context.Context) (*resource.Resource, error) {
+	return resource.New(ctx,
+		resource.WithAttributes(
+			attribute.String("service.name", defaultServiceName),
+			attribute.String("deployment.environment", defaultEnvironment),
+		),
+		resource.WithFromEnv(),
+		resource.WithTelemetrySDK(),
+	)
+}
+
+// newTelemetry builds the tracing of cfg.Variant. For VariantNone it builds
+// nothing, not even the exporter. For a traced variant it also installs the
+// global propagators and an error handler writing to stderr, as a
+// user's service would.
+func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer) (*telemetry, error) {
+	if cfg.Variant == VariantNone {
+		return &telemetry{}, nil
+	}
+	otel.SetErrorHandler(newErrorLog(stderr, m))
+	prop := newPropagators()
+	otel.SetTextMapPropagator(prop)
+
+	res, err := newResource(ctx)
+	switch {
+	case errors.Is(err, resource.ErrPartialResource):
+		fmt.Fprintf(stderr, "resource: %v (continuing with what was understood)\n", err)
+	case err != nil:
+		return nil, fmt.Errorf("building resource: %w", err)
+	}
+
+	// No options: OTEL_EXPORTER_OTLP_* decide, exactly as on a user's service.
+	otlp, err := otlptracegrpc.New(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("creating otlptracegrpc exporter: %w", err)
+	}
+	exp := newTimedExporter(otlp, m)
+
+	var sp sdktrace.SpanProcessor
+	switch cfg.Variant {
+	case VariantSync:
+		sp = sdktrace.NewSimpleSpanProcessor(exp)
+	case VariantBatch:
+		// Queue size, delay, batch size and export timeout come only from
+		// OTEL_BSP_*, which the SDK reads itself.
+		var opts []sdktrace.BatchSpanProcessorOption
+		if cfg.Blocking {
+			opts = append(opts, sdktrace.WithBlocking())
+		}
+		sp = sdktrace.NewBatchSpanProcessor(exp, opts...)
+	default:
+		_ = otlp.Shutdown(ctx)
+		return nil, fmt.Errorf("unknown variant %q", cfg.Variant)
+	}
+	processor, err := processorConfig(cfg.Variant, sp)
+	if err != nil {
+		_ = sp.Shutdown(ctx)
+		return nil, err
+	}
+
+	// No WithSampler: OTEL_TRACES_SAMPLER(_ARG) decide, default
+	// ParentBased(AlwaysSample).
+	tp := sdktrace.NewTracerProvider(
+		sdktrace.WithResource(res),
+		sdktrace.WithSpanProcessor(newTimedProcessor(sp, m)),
+	)
+	return &telemetry{tp: tp, propagators: prop, processor: processor}, nil
+}
+
+// processorConfig returns the JSON for the ready line's "processor" field.
+// For the batch processor it is its MarshalLog, the configuration actually in
+// effect after the OTEL_BSP_* variables and options were applied; the simple
+// processor has nothing to configure, so it is just named.
+func processorConfig(v Variant, sp sdktrace.SpanProcessor) (json.RawMessage, error) {
+	if v == VariantSync {
+		return json.RawMessage(`{"type":"SimpleSpanProcessor"}`), nil
+	}
+	ml, ok := sp.(interface{ MarshalLog() any })
+	if !ok {
+		return nil, fmt.Errorf("span processor %T has no MarshalLog to report its config", sp)
+	}
+	b, err := json.Marshal(ml.MarshalLog())
+	if err != nil {
+		return nil, fmt.Errorf("marshalling span processor config: %w", err)
+	}
+	return b, nil
+}
