@@ -1,0 +1,78 @@
+package results
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/otelbench/otelbench/internal/profile"
+)
+
+// SchemaVersion is the version of the run.json and cell.json layout. It grows
+// when a field changes meaning or disappears, not when one is added.
+const SchemaVersion = 1
+
+// Status says how far a run or a cell got.
+type Status string
+
+// The statuses of runs and cells.
+const (
+	StatusRunning     Status = "running"     // being measured now, or the process died
+	StatusComplete    Status = "complete"    // every cell ran (some may have failed)
+	StatusInterrupted Status = "interrupted" // stopped early (Ctrl-C); what was measured is kept
+	StatusOK          Status = "ok"          // a cell measured as planned
+	StatusFailed      Status = "failed"      // a cell whose target failed to start or crashed
+)
+
+// Run is run.json: what was asked, on what machine, with which settings.
+type Run struct {
+	Schema      int              `json:"schema"`
+	ID          string           `json:"id"`
+	Status      Status           `json:"status"`
+	Started     time.Time        `json:"started"`
+	Finished    time.Time        `json:"finished,omitzero"`
+	Profile     *profile.Profile `json:"profile"`
+	Environment Environment      `json:"environment"`
+	Sink        SinkInfo         `json:"sink"`
+	Variants    []VariantSetup   `json:"variants"`
+	// Cells is the planned order of the cells, as directory names under cells/.
+	Cells []string `json:"cells"`
+}
+
+// Environment is the fingerprint of the machine and build a run measured on.
+type Environment struct {
+	GoVersion  string    `json:"go_version"`
+	OS         string    `json:"os"`
+	Arch       string    `json:"arch"`
+	CPUModel   string    `json:"cpu_model"`
+	NumCPU     int       `json:"num_cpu"`
+	GOMAXPROCS int       `json:"gomaxprocs"`
+	Kernel     string    `json:"kernel,omitempty"`
+	Hostname   string    `json:"hostname,omitempty"`
+	Commit     string    `json:"commit"`
+	Dirty      bool      `json:"dirty,omitempty"`
+	TargetBin  string    `json:"target_bin"`
+	Recorded   time.Time `json:"recorded"`
+	// OTelEnv holds every OTEL_* variable of otelbench's own environment.
+	// Targets do not inherit them; they are kept to explain a surprise.
+	OTelEnv map[string]string `json:"otel_env,omitempty"`
+}
+
+// SinkInfo describes the collector the targets exported to.
+type SinkInfo struct {
+	Kind     string        `json:"kind"` // "embedded"
+	Endpoint string        `json:"endpoint"`
+	Delay    time.Duration `json:"delay_ns"`
+}
+
+// VariantSetup is exactly what a variant's targets were started with.
+type VariantSetup struct {
+	Name string       `json:"name"`
+	Kind profile.Kind `json:"kind"`
+	// Env is the whole environment of the target process: nothing else is inherited.
+	Env map[string]string `json:"env"`
+	// Args are the target's command-line flags.
+	Args []string `json:"args"`
+	// Effective is the target's own report of the settings in effect, from its
+	// ready line (the SDK's processor configuration), taken from the first cell.
+	Effective json.RawMessage `json:"effective,omitempty"`
+}
