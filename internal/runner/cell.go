@@ -1,0 +1,198 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
+)
+
+// shutdownTimeout is how long a target may take to drain, flush and shut down.
+func (r *Runner) shutdownTimeout() time.Duration {
+	return max(15*time.Second, r.opts.Profile.Timeout.D()+5*time.Second)
+}
+
+// measure runs one cell. It never returns an error: whatever went wrong is
+// recorded in the cell (status failed or interrupted) and the run goes on.
+func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
+	p := r.opts.Profile
+	v := c.variant
+	cell := results.Cell{
+		Schema:  results.SchemaVersion,
+		Index:   c.index,
+		Rep:     c.rep,
+		Rate:    c.rate,
+		Variant: v.Name,
+		Kind:    v.Kind,
+		Dir:     c.dir,
+		Status:  results.StatusOK,
+		Started: time.Now().UTC(),
+	}
+	defer func() { cell.Finished = time.Now().UTC() }()
+	fail := func(err error) results.Cell {
+		cell.Status = results.StatusFailed
+		if ctx.Err() != nil {
+			cell.Status = results.StatusInterrupted
+		}
+		cell.Error = err.Error()
+		return cell
+	}
+
+	dir := filepath.Join(r.dir, results.CellsDir, c.dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fail(err)
+	}
+	r.sink.Reset() // nothing of an earlier cell may count here
+
+	metricsPath := filepath.Join(dir, results.MetricsFile)
+	env := envList(r.targetEnv(v))
+	t, err := startTarget(ctx, r.opts.TargetBin, r.targetArgs(v, metricsPath), env,
+		filepath.Join(dir, results.TargetLog), r.opts.StartTimeout)
+	if err != nil {
+		return fail(fmt.Errorf("starting target: %w", err))
+	}
+	cell.Target.PID = t.cmd.Process.Pid
+	cell.Target.Ready = t.ready
+	stopped := false
+	defer func() {
+		if !stopped {
+			t.kill()
+		}
+	}()
+	if err := t.waitHealthy(ctx, r.opts.StartTimeout); err != nil {
+		return fail(err)
+	}
+
+	// Every request of the cell, warm-up included, carries its own trace id,
+	// except for sampled variants: a sampled parent would override the
+	// ratio sampler (ParentBased), so those requests start root traces.
+	var ids *traceIDs
+	if v.Kind != profile.KindSampled && v.Kind != profile.KindNone {
+		t := newTraceIDs()
+		ids = &t
+	}
+	var next atomic.Uint64
+	ld := load{
+		addr:       t.addr,
+		rate:       c.rate,
+		timeout:    p.Timeout.D(),
+		maxWorkers: p.MaxWorkers,
+		ids:        ids,
+		next:       &next,
+	}
+	var okItems []uint64
+	keep := func(res *vegeta.Result) {
+		if ids != nil && res.Code >= 200 && res.Code < 300 {
+			if n, err := itemFromURL(res.URL); err == nil {
+				okItems = append(okItems, n)
+			}
+		}
+	}
+
+	if w := p.Warmup.D(); w > 0 {
+		ld.duration = w
+		ld.run(ctx, "warmup", func(res *vegeta.Result) {
+			cell.Load.WarmupRequests++
+			keep(res)
+		})
+	}
+
+	gobFile, err := os.Create(filepath.Join(dir, results.ResultsGob))
+	if err != nil {
+		return fail(err)
+	}
+	bw := bufio.NewWriterSize(gobFile, 256*1024)
+	enc := vegeta.NewEncoder(bw)
+	var m vegeta.Metrics
+	var successes uint64
+	var encErr error
+
+	cpu0, cpuErr := processCPU(t.cmd.Process.Pid)
+	self0 := selfCPU()
+	ld.duration = p.Duration.D()
+	ld.run(ctx, "measure", func(res *vegeta.Result) {
+		m.Add(res)
+		if res.Code >= 200 && res.Code < 400 { // vegeta's own definition of success
+			successes++
+		}
+		keep(res)
+		if encErr == nil {
+			encErr = enc.Encode(res)
+		}
+	})
+	cpu1, cpuErr1 := processCPU(t.cmd.Process.Pid)
+	cell.Load.LoadGenCPU = selfCPU() - self0
+	m.Close()
+	if err := bw.Flush(); err != nil && encErr == nil {
+		encErr = err
+	}
+	if err := gobFile.Close(); err != nil && encErr == nil {
+		encErr = err
+	}
+	fillLoad(&cell.Load, &m, successes, c.rate, ids != nil)
+	if cpuErr == nil && cpuErr1 == nil {
+		cell.CPU.Window = cpu1 - cpu0
+	}
+
+	// SIGTERM: the target drains, flushes and writes its final metrics.
+	shutdown, stopErr := t.stop(r.shutdownTimeout() + 5*time.Second)
+	stopped = true
+	t.close()
+	cell.Target.ShutdownTime = shutdown
+	cell.Target.ExitCode = t.cmd.ProcessState.ExitCode()
+	if t.waitErr != nil {
+		cell.Target.ExitErr = t.waitErr.Error()
+	}
+	cell.CPU.User, cell.CPU.Sys, cell.CPU.PeakRSS = t.rusage()
+
+	snap := r.sink.Reset()
+	tm, metricsErr := readTargetMetrics(metricsPath)
+	cell.Spans = accountSpans(v, p.Workload, tm, snap, ids, okItems)
+	cell.OnEnd, cell.Export = tm.OnEnd, tm.Export
+
+	switch {
+	case ctx.Err() != nil:
+		cell.Status = results.StatusInterrupted
+		cell.Error = "interrupted during the cell; its numbers are partial"
+	case encErr != nil:
+		return fail(fmt.Errorf("writing results: %w", encErr))
+	case stopErr != nil:
+		return fail(stopErr)
+	case cell.Target.ExitCode != 0:
+		return fail(fmt.Errorf("target exited with %s during shutdown%s", t.cmd.ProcessState, t.stderrTail()))
+	case metricsErr != nil:
+		return fail(fmt.Errorf("reading the target's final metrics: %w", metricsErr))
+	}
+	return cell
+}
+
+// fillLoad copies vegeta's figures for the measured attack.
+func fillLoad(l *results.Load, m *vegeta.Metrics, successes uint64, rate int, traced bool) {
+	l.RequestedRate = float64(rate)
+	l.AchievedRate = m.Rate
+	l.Throughput = m.Throughput
+	l.Requests = m.Requests
+	l.Successes = successes
+	l.StatusCodes = m.StatusCodes
+	l.Errors = m.Errors
+	l.Duration = m.Duration
+	l.Wait = m.Wait
+	l.TraceParent = traced
+	if m.Requests == 0 {
+		return
+	}
+	q := m.Latencies.Quantile
+	l.Latency = results.Latency{
+		Mean: m.Latencies.Mean, Min: m.Latencies.Min,
+		P50: q(0.50), P90: q(0.90), P99: q(0.99), P999: q(0.999),
+		Max: m.Latencies.Max,
+	}
+}

@@ -1,0 +1,133 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/sink"
+)
+
+// ErrInterrupted is returned (wrapped) when the context ended the run early.
+// The cells measured until then are on disk.
+var ErrInterrupted = errors.New("run interrupted")
+
+// Options configures a run.
+type Options struct {
+	// Profile is what to measure.
+	Profile *profile.Profile
+	// TargetBin is the path of the otelbench-target binary.
+	TargetBin string
+	// ResultsRoot is the directory that receives the run directory ("results").
+	ResultsRoot string
+	// Progress, if set, receives one line per cell as the run goes.
+	Progress io.Writer
+	// StartTimeout bounds a target's start until its ready line and /healthz
+	// (default 15s).
+	StartTimeout time.Duration
+}
+
+// Runner measures one profile.
+type Runner struct {
+	opts  Options
+	sink  *sink.Sink
+	dir   string
+	run   results.Run
+	setup map[string]results.VariantSetup
+}
+
+// Run measures opts.Profile and returns the run directory. The directory is
+// returned whenever it was created, also with an error. When ctx ends early
+// the error wraps ErrInterrupted and the measured cells are kept.
+func Run(ctx context.Context, opts Options) (string, error) {
+	if opts.StartTimeout <= 0 {
+		opts.StartTimeout = 15 * time.Second
+	}
+	p := opts.Profile
+	if _, err := os.Stat(opts.TargetBin); err != nil {
+		return "", fmt.Errorf("target binary: %w", err)
+	}
+	s, err := sink.Start(ctx, sink.Options{Delay: p.Sink.Delay.D()})
+	if err != nil {
+		return "", fmt.Errorf("starting the embedded sink: %w", err)
+	}
+	defer s.Close()
+
+	dir, err := results.Create(opts.ResultsRoot, p.Name, time.Now())
+	if err != nil {
+		return "", err
+	}
+	r := &Runner{opts: opts, sink: s, dir: dir, setup: map[string]results.VariantSetup{}}
+	cells := plan(p)
+	r.run = results.Run{
+		Schema:      results.SchemaVersion,
+		ID:          filepath.Base(dir),
+		Status:      results.StatusRunning,
+		Started:     time.Now().UTC(),
+		Profile:     p,
+		Environment: fingerprint(ctx, opts.TargetBin),
+		Sink:        results.SinkInfo{Kind: "embedded", Endpoint: s.Endpoint(), Delay: p.Sink.Delay.D()},
+	}
+	for _, v := range p.Variants {
+		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: r.targetEnv(v), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}
+		r.setup[v.Name] = vs
+		r.run.Variants = append(r.run.Variants, vs)
+	}
+	for _, c := range cells {
+		r.run.Cells = append(r.run.Cells, c.dir)
+	}
+	if err := r.writeRun(); err != nil {
+		return dir, err
+	}
+
+	start := time.Now()
+	for i, c := range cells {
+		if ctx.Err() != nil {
+			break
+		}
+		cell := r.measure(ctx, c)
+		if err := results.WriteJSON(filepath.Join(dir, results.CellsDir, c.dir, results.CellFile), cell); err != nil {
+			return dir, err
+		}
+		r.recordEffective(cell)
+		if opts.Progress != nil {
+			progressLine(opts.Progress, i+1, len(cells), time.Since(start), cell)
+		}
+	}
+	r.run.Finished = time.Now().UTC()
+	r.run.Status = results.StatusComplete
+	if ctx.Err() != nil {
+		r.run.Status = results.StatusInterrupted
+	}
+	if err := r.writeRun(); err != nil {
+		return dir, err
+	}
+	if ctx.Err() != nil {
+		return dir, fmt.Errorf("%w: %v", ErrInterrupted, context.Cause(ctx))
+	}
+	return dir, nil
+}
+
+func (r *Runner) writeRun() error {
+	return results.WriteJSON(filepath.Join(r.dir, results.RunFile), r.run)
+}
+
+// recordEffective keeps the first ready line of each variant in run.json: the
+// settings the SDK actually used.
+func (r *Runner) recordEffective(c results.Cell) {
+	if len(c.Target.Ready) == 0 {
+		return
+	}
+	for i := range r.run.Variants {
+		if r.run.Variants[i].Name == c.Variant && r.run.Variants[i].Effective == nil {
+			r.run.Variants[i].Effective = c.Target.Ready
+			_ = r.writeRun()
+		}
+	}
+}
