@@ -1,0 +1,60 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// dur formats a duration with three significant figures in a unit a person
+// reads at a glance.
+func dur(d time.Duration) string {
+	if d == time.Duration(math.MaxInt64) {
+		return "∞"
+	}
+	neg := ""
+	if d < 0 {
+		neg, d = "-", -d
+	}
+	switch {
+	case d == 0:
+		return "0"
+	case d >= time.Second:
+		return neg + sig3(d.Seconds()) + "s"
+	case d >= time.Millisecond:
+		return neg + sig3(float64(d)/1e6) + "ms"
+	case d >= time.Microsecond:
+		return neg + sig3(float64(d)/1e3) + "µs"
+	default:
+		return neg + fmt.Sprintf("%dns", int64(d))
+	}
+}
+
+// signedDur formats a difference with an explicit sign.
+func signedDur(d time.Duration) string {
+	if d > 0 {
+		return "+" + dur(d)
+	}
+	return dur(d)
+}
+
+func sig3(x float64) string {
+	switch {
+	case x >= 100:
+		return fmt.Sprintf("%.0f", x)
+	case x >= 10:
+		return fmt.Sprintf("%.1f", x)
+	default:
+		return fmt.Sprintf("%.2f", x)
+	}
+}
+
+func signedPct(p float64) string { return fmt.Sprintf("%+.1f%%", p) }
+
+// bytesIEC formats a byte count in MiB.
+func bytesIEC(b int64) string {
+	if b <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+}

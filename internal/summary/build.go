@@ -1,0 +1,263 @@
+package summary
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/stats"
+)
+
+// Thresholds behind the warnings.
+const (
+	// RateShortfall: a repetition whose achieved send rate is below this share
+	// of the requested rate did not apply the load it was asked to.
+	RateShortfall = 0.97
+	// MinTailSamples is how many requests should lie beyond a percentile for
+	// it to be more than one or two unlucky requests.
+	MinTailSamples = 10
+)
+
+// Build aggregates a loaded run. Cells that failed are counted, not averaged.
+func Build(l *results.Loaded) (*Summary, error) {
+	p := l.Run.Profile
+	if p == nil {
+		return nil, fmt.Errorf("%s: run.json has no profile", l.Path)
+	}
+	s := &Summary{
+		Schema:  SchemaVersion,
+		RunID:   l.Run.ID,
+		Profile: p.Name,
+		Status:  l.Run.Status,
+		Budget:  p.Budget.P99OverheadPct,
+	}
+	if b := p.Baseline(); b != nil {
+		s.Baseline = b.Name
+	}
+	if n := len(l.Unfinished); n > 0 {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d of %d planned cells have no results (run %s)", n, len(l.Run.Cells), l.Run.Status))
+	}
+	for _, rate := range p.Rates {
+		rs := RateSummary{Rate: rate}
+		for _, v := range p.Variants {
+			row, err := buildRow(l, v, rate, p)
+			if err != nil {
+				return nil, err
+			}
+			row.Baseline = v.Name == s.Baseline
+			rs.Rows = append(rs.Rows, row)
+		}
+		compareToBaseline(rs.Rows)
+		s.Rates = append(s.Rates, rs)
+	}
+	for _, c := range l.Cells {
+		if c.Status == results.StatusFailed {
+			s.Warnings = append(s.Warnings, fmt.Sprintf("cell %s failed: %s", c.Dir, c.Error))
+		}
+	}
+	s.Recommendation = recommend(s, p)
+	return s, nil
+}
+
+// buildRow aggregates the repetitions of one variant at one rate.
+func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile) (Row, error) {
+	row := Row{Variant: v.Name, Kind: v.Kind, RequestedRate: float64(rate)}
+	row.Spans.PerRequest = v.SpansPerRequest(p.Workload)
+	var (
+		m              vegeta.Metrics
+		cpu            time.Duration
+		cpuRequests    uint64
+		p99s           []float64
+		successes      uint64
+		bounds         []float64
+		counts         []uint64
+		onEndTotal     uint64
+		histogramsFine = true
+		matchedAll     = true
+	)
+	row.AchievedRate = math.Inf(1)
+	for _, c := range l.Cells {
+		if c.Variant != v.Name || c.Rate != rate {
+			continue
+		}
+		if c.Status != results.StatusOK {
+			if c.Status == results.StatusFailed {
+				row.Failed++
+			}
+			continue
+		}
+		row.Reps++
+		if err := addResults(&m, l.CellPath(c, results.ResultsGob)); err != nil {
+			row.Warnings = append(row.Warnings, fmt.Sprintf("rep %d: %v", c.Rep, err))
+		}
+		row.AchievedRate = math.Min(row.AchievedRate, c.Load.AchievedRate)
+		if c.Load.AchievedRate < RateShortfall*c.Load.RequestedRate {
+			row.Warnings = append(row.Warnings, fmt.Sprintf("rate not reached in rep %d: %.0f/s of %.0f/s (the target could not keep up or the load generator saturated)",
+				c.Rep, c.Load.AchievedRate, c.Load.RequestedRate))
+		}
+		successes += c.Load.Successes
+		cpu += c.CPU.Window
+		cpuRequests += c.Load.Requests
+		p99s = append(p99s, float64(c.Load.Latency.P99))
+		row.PeakRSS = max(row.PeakRSS, c.CPU.PeakRSS)
+		addSpans(&row.Spans, c.Spans)
+		matchedAll = matchedAll && c.Spans.Matched
+		var ok bool
+		bounds, counts, ok = stats.MergeHistograms(bounds, counts, c.OnEnd.Bounds, c.OnEnd.Counts)
+		histogramsFine = histogramsFine && ok
+		onEndTotal += c.OnEnd.Count
+	}
+	if row.Reps == 0 {
+		row.AchievedRate = 0
+		row.Warnings = append(row.Warnings, "no successful repetition")
+		return row, nil
+	}
+	m.Close()
+	row.Requests = m.Requests
+	row.Errors = m.Requests - successes
+	if m.Requests > 0 {
+		q := m.Latencies.Quantile
+		row.Latency = results.Latency{Mean: m.Latencies.Mean, Min: m.Latencies.Min,
+			P50: q(0.5), P90: q(0.9), P99: q(0.99), P999: q(0.999), Max: m.Latencies.Max}
+	}
+	lo, hi := stats.MinMax(p99s)
+	row.P99Low, row.P99High = time.Duration(lo), time.Duration(hi)
+	if cpuRequests > 0 {
+		row.CPUPerRequest = cpu / time.Duration(cpuRequests)
+	}
+	row.Spans.Matched = matchedAll
+	finishSpans(&row)
+	if !histogramsFine {
+		row.Warnings = append(row.Warnings, "OnEnd histograms of the repetitions have different buckets; not merged")
+	} else if onEndTotal > 0 {
+		row.OnEndCount = onEndTotal
+		row.OnEndP50 = secondsToDuration(stats.HistogramQuantile(bounds, counts, onEndTotal, 0.5))
+		row.OnEndP99 = secondsToDuration(stats.HistogramQuantile(bounds, counts, onEndTotal, 0.99))
+		row.OnEndResolution = stats.HistogramBucketWidth(bounds, counts, onEndTotal, 0.99)
+		if math.IsInf(row.OnEndResolution, 0) || math.IsNaN(row.OnEndResolution) {
+			row.OnEndResolution = 0
+		}
+	}
+	if row.Errors > 0 {
+		first := ""
+		if len(m.Errors) > 0 {
+			first = ": " + m.Errors[0]
+		}
+		row.Warnings = append(row.Warnings, fmt.Sprintf("%d of %d requests failed (%.2f%%)%s",
+			row.Errors, row.Requests, 100*float64(row.Errors)/float64(row.Requests), first))
+	}
+	if float64(row.Requests)*0.001 < MinTailSamples {
+		row.Warnings = append(row.Warnings, fmt.Sprintf("p99.9 is not reliable: %d requests leave fewer than %d beyond it (needs %d)",
+			row.Requests, MinTailSamples, int(MinTailSamples/0.001)))
+	}
+	if row.Failed > 0 {
+		row.Warnings = append(row.Warnings, fmt.Sprintf("the target failed in %d repetition(s)", row.Failed))
+	}
+	return row, nil
+}
+
+// addResults feeds a cell's raw vegeta results into m.
+func addResults(m *vegeta.Metrics, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	dec := vegeta.NewDecoder(bufio.NewReaderSize(f, 256*1024))
+	for {
+		var r vegeta.Result
+		if err := dec.Decode(&r); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+		m.Add(&r)
+	}
+}
+
+func addSpans(t *SpanTotals, s results.Spans) {
+	t.TargetRequests += s.TargetRequests
+	t.Ended += s.Ended
+	t.ExportedOK += s.ExportedOK
+	t.ExportFailed += s.ExportFailed
+	t.Received += s.Received
+	t.Duplicates += s.Duplicates
+	t.Lost += s.Lost
+	t.TracedRequests += s.TracedRequests
+	t.MissingTraces += s.MissingTraces
+	t.MissingSpans += s.MissingSpans
+	t.ServerSpans += s.ServerSpans
+}
+
+// finishSpans derives the loss share and checks that the two ways of
+// counting loss agree.
+func finishSpans(row *Row) {
+	t := &row.Spans
+	if t.Ended > 0 {
+		t.LossPct = 100 * float64(t.Lost) / float64(t.Ended)
+	}
+	if t.PerRequest > 0 && t.TargetRequests > 0 {
+		t.SampledShare = float64(t.ServerSpans) / float64(t.TargetRequests)
+	}
+	if t.Lost < 0 {
+		row.Warnings = append(row.Warnings, fmt.Sprintf("the sink received %d more spans than the target ended", -t.Lost))
+	}
+	if t.Matched && t.MissingSpans != t.Lost {
+		row.Warnings = append(row.Warnings, fmt.Sprintf("accounting disagrees: trace matching finds %d spans missing, ended − received is %d",
+			t.MissingSpans, t.Lost))
+	}
+}
+
+// compareToBaseline fills the overhead columns of every row against the
+// baseline row of the same rate.
+func compareToBaseline(rows []Row) {
+	var base *Row
+	for i := range rows {
+		if rows[i].Baseline && rows[i].Reps > 0 {
+			base = &rows[i]
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		if base == nil {
+			if !r.Baseline {
+				r.Warnings = append(r.Warnings, "no baseline measured at this rate: no overhead")
+			}
+			continue
+		}
+		if r.Reps == 0 || r == base {
+			continue
+		}
+		r.P50Overhead = r.Latency.P50 - base.Latency.P50
+		r.P99Overhead = r.Latency.P99 - base.Latency.P99
+		r.P50OverheadPct = pct(stats.RelativeChange(float64(r.Latency.P50), float64(base.Latency.P50)))
+		r.P99OverheadPct = pct(stats.RelativeChange(float64(r.Latency.P99), float64(base.Latency.P99)))
+		r.CPUOverheadPct = pct(stats.RelativeChange(float64(r.CPUPerRequest), float64(base.CPUPerRequest)))
+	}
+}
+
+func pct(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return 100 * x
+}
+
+func secondsToDuration(s float64) time.Duration {
+	if math.IsNaN(s) {
+		return 0
+	}
+	if math.IsInf(s, 1) {
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(s * 1e9)
+}
