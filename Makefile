@@ -1,0 +1,35 @@
+# otelbench: what OpenTelemetry tracing costs a Go HTTP service.
+#
+#   make bench                       build, run profiles/default.yaml, print the report
+#   PROFILE=profiles/x.yaml make bench
+#   make smoke                       the short pipeline check (about 20 s)
+#   make test                        the whole test suite (what CI runs)
+#   make lint                        go vet and a gofmt check
+
+GO      ?= go
+PROFILE ?= profiles/default.yaml
+RESULTS ?= results
+BIN     := bin
+
+.PHONY: all build bench smoke test lint clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+bench: build
+	$(BIN)/otelbench run -profile $(PROFILE) -results $(RESULTS)
+
+smoke: build
+	$(BIN)/otelbench run -profile profiles/smoke.yaml -results $(RESULTS)
+
+test:
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+clean:
+	rm -rf $(BIN)

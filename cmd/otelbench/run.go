@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/runner"
+)
+
+const targetBinName = "otelbench-target"
+
+func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("run", "otelbench run -profile FILE [-results DIR] [-target BIN]", stderr)
+	profilePath := fs.String("profile", "profiles/default.yaml", "the profile to measure")
+	resultsRoot := fs.String("results", "results", "directory that receives the run directory")
+	targetBin := fs.String("target", "", "path of the otelbench-target binary (default: next to otelbench, then $PATH)")
+	quiet := fs.Bool("q", false, "no progress lines")
+	if help, err := parseFlags(fs, args); help || err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("run: unexpected arguments %q", fs.Args())}
+	}
+	p, err := profile.Load(*profilePath)
+	if err != nil {
+		var perr *profile.Error
+		if errors.As(err, &perr) || errors.Is(err, os.ErrNotExist) {
+			return usageError{err}
+		}
+		return err
+	}
+	bin, err := findTarget(*targetBin)
+	if err != nil {
+		return usageError{err}
+	}
+	opts := runner.Options{Profile: p, TargetBin: bin, ResultsRoot: *resultsRoot}
+	if !*quiet {
+		opts.Progress = stderr
+		fmt.Fprintf(stderr, "otelbench: measuring %s: %d cells (%d rates × %d variants × %d repetitions)\n",
+			p.Path, len(p.Rates)*len(p.Variants)*p.Repetitions, len(p.Rates), len(p.Variants), p.Repetitions)
+	}
+	dir, runErr := runner.Run(ctx, opts)
+	if dir == "" {
+		return runErr
+	}
+	if err := writeReports(dir, stdout); err != nil {
+		return errors.Join(runErr, err)
+	}
+	fmt.Fprintf(stderr, "otelbench: results in %s\n", dir)
+	if errors.Is(runErr, runner.ErrInterrupted) {
+		return interruptedError{fmt.Errorf("%w; the cells measured so far are in %s", runErr, dir)}
+	}
+	return runErr
+}
+
+// findTarget locates the target binary: the flag, then next to this
+// executable, then $PATH.
+func findTarget(flagValue string) (string, error) {
+	if flagValue != "" {
+		if _, err := os.Stat(flagValue); err != nil {
+			return "", fmt.Errorf("target binary: %w", err)
+		}
+		return filepath.Abs(flagValue)
+	}
+	if self, err := os.Executable(); err == nil {
+		cand := filepath.Join(filepath.Dir(self), targetBinName)
+		if _, err := os.Stat(cand); err == nil {
+			return cand, nil
+		}
+	}
+	if p, err := exec.LookPath(targetBinName); err == nil {
+		return filepath.Abs(p)
+	}
+	return "", fmt.Errorf("cannot find %s next to otelbench or in $PATH: build it with `make build` or pass -target", targetBinName)
+}
