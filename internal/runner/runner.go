@@ -18,6 +18,10 @@ import (
 // The cells measured until then are on disk.
 var ErrInterrupted = errors.New("run interrupted")
 
+// ErrCellsFailed is returned (wrapped) when the run completed but some cells
+// failed (their target did not start or crashed); the others were measured.
+var ErrCellsFailed = errors.New("cells failed")
+
 // Options configures a run.
 type Options struct {
 	// Profile is what to measure.
@@ -87,6 +91,7 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	}
 
 	start := time.Now()
+	failed := 0
 	for i, c := range cells {
 		if ctx.Err() != nil {
 			break
@@ -96,6 +101,9 @@ func Run(ctx context.Context, opts Options) (string, error) {
 			return dir, err
 		}
 		r.recordEffective(cell)
+		if cell.Status == results.StatusFailed {
+			failed++
+		}
 		if opts.Progress != nil {
 			progressLine(opts.Progress, i+1, len(cells), time.Since(start), cell)
 		}
@@ -110,6 +118,9 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	}
 	if ctx.Err() != nil {
 		return dir, fmt.Errorf("%w: %v", ErrInterrupted, context.Cause(ctx))
+	}
+	if failed > 0 {
+		return dir, fmt.Errorf("%w: %d of %d cells; the report says why", ErrCellsFailed, failed, len(cells))
 	}
 	return dir, nil
 }
