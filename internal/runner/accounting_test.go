@@ -1,0 +1,184 @@
+package runner
+
+import (
+	"testing"
+
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/sink"
+)
+
+func TestAccountSpans(t *testing.T) {
+	batch := profile.Variant{Name: "batch", Kind: profile.KindBatch}
+	ratio := 0.5
+	sampled := profile.Variant{Name: "sampled", Kind: profile.KindSampled, SampleRatio: &ratio}
+	none := profile.Variant{Name: "base", Kind: profile.KindNone}
+	w := profile.Workload{ExtraSpans: 1} // 3 spans per traced request
+	const per = 3
+
+	ids := testIDs
+	stranger := traceIDs{prefix: [8]byte{9, 9, 9}}
+	items := []uint64{1, 2, 3, 4}
+
+	// complete is what the sink holds when every request's spans arrived.
+	complete := func() map[sink.TraceID]sink.TraceCount {
+		m := map[sink.TraceID]sink.TraceCount{}
+		for _, n := range items {
+			m[ids.traceID(n)] = sink.TraceCount{Spans: per, ServerSpans: 1}
+		}
+		return m
+	}
+	with := func(m map[sink.TraceID]sink.TraceCount, f func(map[sink.TraceID]sink.TraceCount)) map[sink.TraceID]sink.TraceCount {
+		f(m)
+		return m
+	}
+	snapshot := func(spans, server, dups int64, traces map[sink.TraceID]sink.TraceCount) sink.Snapshot {
+		return sink.Snapshot{
+			Stats:  sink.Stats{Requests: 2, Spans: spans, ServerSpans: server, Duplicates: dups},
+			Traces: traces,
+		}
+	}
+	tm := func(ended int64) targetMetrics {
+		return targetMetrics{Requests: 4, SpansEnded: ended, ExportedOK: ended, ExportFailed: 0, ExportErrors: 0}
+	}
+
+	tests := []struct {
+		name    string
+		v       profile.Variant
+		tm      targetMetrics
+		snap    sink.Snapshot
+		ids     *traceIDs
+		okItems []uint64
+		want    results.Spans
+	}{
+		{
+			// Every span of every request arrived once: nothing lost, nothing missing.
+			name: "all received",
+			v:    batch, tm: tm(12), ids: &ids, okItems: items,
+			snap: snapshot(12, 4, 0, complete()),
+			want: results.Spans{PerRequest: per, TargetRequests: 4, Ended: 12, ExportedOK: 12,
+				Received: 12, ServerSpans: 4, SinkRequests: 2,
+				Matched: true, TracedRequests: 4},
+		},
+		{
+			// The target's and exporter's own counters are copied as they are.
+			name: "target counters copied",
+			v:    batch, ids: &ids, okItems: items,
+			tm:   targetMetrics{Requests: 7, SpansEnded: 12, ExportedOK: 9, ExportFailed: 3, ExportErrors: 1},
+			snap: snapshot(12, 4, 0, complete()),
+			want: results.Spans{PerRequest: per, TargetRequests: 7, Ended: 12, ExportedOK: 9, ExportFailed: 3, ExportErrors: 1,
+				Received: 12, ServerSpans: 4, SinkRequests: 2,
+				Matched: true, TracedRequests: 4},
+		},
+		{
+			// A request's whole trace, server span included, never arrived.
+			name: "one trace missing",
+			v:    batch, tm: tm(12), ids: &ids, okItems: items,
+			snap: snapshot(9, 3, 0, with(complete(), func(m map[sink.TraceID]sink.TraceCount) { delete(m, ids.traceID(3)) })),
+			want: results.Spans{PerRequest: per, TargetRequests: 4, Ended: 12, ExportedOK: 12,
+				Received: 9, ServerSpans: 3, SinkRequests: 2, Lost: 3,
+				Matched: true, TracedRequests: 4, MissingTraces: 1, MissingSpans: per},
+		},
+		{
+			// Only the server span of a request is missing: the trace counts as
+			// missing, but only one span is.
+			name: "server span missing",
+			v:    batch, tm: tm(12), ids: &ids, okItems: items,
+			snap: snapshot(11, 3, 0, with(complete(), func(m map[sink.TraceID]sink.TraceCount) {
+				m[ids.traceID(2)] = sink.TraceCount{Spans: per - 1, ServerSpans: 0}
+			})),
+			want: results.Spans{PerRequest: per, TargetRequests: 4, Ended: 12, ExportedOK: 12,
+				Received: 11, ServerSpans: 3, SinkRequests: 2, Lost: 1,
+				Matched: true, TracedRequests: 4, MissingTraces: 1, MissingSpans: 1},
+		},
+		{
+			// One child span is missing: the trace arrived, one span did not.
+			name: "child span missing",
+			v:    batch, tm: tm(12), ids: &ids, okItems: items,
+			snap: snapshot(11, 4, 0, with(complete(), func(m map[sink.TraceID]sink.TraceCount) {
+				m[ids.traceID(4)] = sink.TraceCount{Spans: per - 1, ServerSpans: 1}
+			})),
+			want: results.Spans{PerRequest: per, TargetRequests: 4, Ended: 12, ExportedOK: 12,
+				Received: 11, ServerSpans: 4, SinkRequests: 2, Lost: 1,
+				Matched: true, TracedRequests: 4, MissingSpans: 1},
+		},
+		{
+			// Retried exports delivered two spans twice: they count once.
+			name: "duplicates",
+			v:    batch, tm: tm(12), ids: &ids, okItems: items,
+			snap: snapshot(14, 5, 2, complete()),
+			want: results.Spans{PerRequest: per, TargetRequests: 4, Ended: 12, ExportedOK: 12,
+				Received: 12, Duplicates: 2, ServerSpans: 5, SinkRequests: 2,
+				Matched: true, TracedRequests: 4},
+		},
+		{
+			// A request that failed at the load generator (timed out) still
+			// produced its trace: it arrived, but no successful request sent it.
+			name: "stray trace",
+			v:    batch, tm: tm(15), ids: &ids, okItems: items,
+			snap: snapshot(15, 5, 0, with(complete(), func(m map[sink.TraceID]sink.TraceCount) {
+				m[stranger.traceID(1)] = sink.TraceCount{Spans: per, ServerSpans: 1}
+			})),
+			want: results.Spans{PerRequest: per, TargetRequests: 4, Ended: 15, ExportedOK: 15,
+				Received: 15, ServerSpans: 5, SinkRequests: 2,
+				Matched: true, TracedRequests: 4, StrayTraces: 1},
+		},
+		{
+			// More spans than expected in one trace do not make up for spans
+			// missing from another.
+			name: "surplus does not offset",
+			v:    batch, tm: tm(12), ids: &ids, okItems: items,
+			snap: snapshot(12, 4, 0, with(complete(), func(m map[sink.TraceID]sink.TraceCount) {
+				m[ids.traceID(1)] = sink.TraceCount{Spans: per + 1, ServerSpans: 1}
+				m[ids.traceID(2)] = sink.TraceCount{Spans: per - 1, ServerSpans: 1}
+			})),
+			want: results.Spans{PerRequest: per, TargetRequests: 4, Ended: 12, ExportedOK: 12,
+				Received: 12, ServerSpans: 4, SinkRequests: 2,
+				Matched: true, TracedRequests: 4, MissingSpans: 1},
+		},
+		{
+			// Matching applies but no request succeeded and nothing arrived.
+			name: "no successful requests",
+			v:    batch, tm: targetMetrics{}, ids: &ids, okItems: nil,
+			snap: snapshot(0, 0, 0, map[sink.TraceID]sink.TraceCount{}),
+			want: results.Spans{PerRequest: per, SinkRequests: 2, Matched: true},
+		},
+		{
+			// Sampled variants send no traceparent: no matching, only totals.
+			// Half the requests were sampled.
+			name: "sampled",
+			v:    sampled, tm: tm(6), ids: nil, okItems: items,
+			snap: snapshot(6, 2, 0, map[sink.TraceID]sink.TraceCount{
+				stranger.traceID(1): {Spans: per, ServerSpans: 1},
+				stranger.traceID(2): {Spans: per, ServerSpans: 1},
+			}),
+			want: results.Spans{PerRequest: per, TargetRequests: 4, Ended: 6, ExportedOK: 6,
+				Received: 6, ServerSpans: 2, SinkRequests: 2},
+		},
+		{
+			// The baseline creates no spans and sends nothing.
+			name: "kind none",
+			v:    none, tm: targetMetrics{Requests: 4}, ids: nil, okItems: items,
+			snap: sink.Snapshot{Traces: map[sink.TraceID]sink.TraceCount{}},
+			want: results.Spans{PerRequest: 0, TargetRequests: 4},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := accountSpans(tc.v, w, tc.tm, tc.snap, tc.ids, tc.okItems)
+			if got != tc.want {
+				t.Errorf("accountSpans:\n got %+v\nwant %+v", got, tc.want)
+			}
+			// Invariants that hold whatever the case.
+			if got.Received != tc.snap.Spans-tc.snap.Duplicates {
+				t.Errorf("Received = %d, want Spans − Duplicates = %d", got.Received, tc.snap.Spans-tc.snap.Duplicates)
+			}
+			if got.Lost != got.Ended-got.Received {
+				t.Errorf("Lost = %d, want Ended − Received = %d", got.Lost, got.Ended-got.Received)
+			}
+			if !got.Matched && (got.TracedRequests != 0 || got.MissingTraces != 0 || got.MissingSpans != 0 || got.StrayTraces != 0) {
+				t.Errorf("unmatched cell has matching numbers: %+v", got)
+			}
+		})
+	}
+}

@@ -1,0 +1,126 @@
+package runner
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// burnCPU busy-loops until this process has used at least d more CPU time,
+// however long that takes on a busy machine.
+func burnCPU(t *testing.T, d time.Duration) {
+	t.Helper()
+	start := selfCPU()
+	x := uint64(1)
+	for selfCPU()-start < d {
+		for i := 0; i < 10_000; i++ {
+			x = mix64(x)
+		}
+	}
+	if x == 0 {
+		t.Log("unlikely") // keep the loop from being optimised away
+	}
+}
+
+func TestProcessCPU(t *testing.T) {
+	pid := os.Getpid()
+	before, err := processCPU(pid)
+	if err != nil {
+		t.Fatalf("processCPU(self): %v", err)
+	}
+	if before <= 0 {
+		t.Errorf("processCPU(self) = %v, want > 0", before)
+	}
+	burnCPU(t, 50*time.Millisecond)
+	after, err := processCPU(pid)
+	if err != nil {
+		t.Fatalf("processCPU(self): %v", err)
+	}
+	// Only a lower bound: how much more depends on the machine.
+	if after <= before {
+		t.Errorf("processCPU(self) went from %v to %v across a busy loop, want an increase", before, after)
+	}
+}
+
+func TestProcStatCPU(t *testing.T) {
+	burnCPU(t, 50*time.Millisecond) // at least a few 10 ms ticks
+	got, err := statCPU(os.Getpid())
+	if err != nil {
+		t.Fatalf("statCPU(self): %v", err)
+	}
+	if got <= 0 {
+		t.Errorf("statCPU(self) = %v after a busy loop, want > 0", got)
+	}
+	if got%(10*time.Millisecond) != 0 {
+		t.Errorf("statCPU(self) = %v, want a whole number of 10 ms ticks", got)
+	}
+}
+
+// TestProcStatCPUOddName checks a process whose name holds spaces and
+// parentheses, which /proc/PID/stat shows verbatim inside its own parentheses.
+func TestProcStatCPUOddName(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep binary")
+	}
+	data, err := os.ReadFile(sleep)
+	if err != nil {
+		t.Skip(err)
+	}
+	bin := filepath.Join(t.TempDir(), "a) 1 2 (b")
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "60")
+	if err := cmd.Start(); err != nil {
+		t.Skipf("cannot run a copy of %s: %v", sleep, err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	pid := cmd.Process.Pid
+
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(stat), "(a) 1 2 (b)") {
+		t.Skipf("/proc/%d/stat does not show the odd name: %q", pid, stat)
+	}
+	if got, err := statCPU(pid); err != nil || got < 0 {
+		t.Errorf("statCPU(%q) = %v, %v; want a non-negative time", stat, got, err)
+	}
+	if got, err := processCPU(pid); err != nil || got < 0 {
+		t.Errorf("processCPU(child) = %v, %v; want a non-negative time", got, err)
+	}
+}
+
+func TestProcessCPUNoSuchProcess(t *testing.T) {
+	// No PID can exceed pid_max.
+	pid := math.MaxInt32
+	if b, err := os.ReadFile("/proc/sys/kernel/pid_max"); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			pid = n + 1
+		}
+	}
+	if got, err := processCPU(pid); err == nil {
+		t.Errorf("processCPU(%d) = %v, want an error", pid, got)
+	}
+	if got, err := statCPU(pid); err == nil {
+		t.Errorf("statCPU(%d) = %v, want an error", pid, got)
+	}
+}
+
+func TestProcSelfCPU(t *testing.T) {
+	burnCPU(t, 10*time.Millisecond)
+	if got := selfCPU(); got <= 0 {
+		t.Errorf("selfCPU() = %v, want > 0", got)
+	}
+}
