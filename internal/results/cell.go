@@ -78,7 +78,8 @@ type CPU struct {
 	// User and Sys cover the target's whole life, from its rusage.
 	User time.Duration `json:"user_ns"`
 	Sys  time.Duration `json:"sys_ns"`
-	// PeakRSS is the maximum resident set size over the target's life.
+	// PeakRSS is the target's peak resident set size (VmHWM) up to the end of
+	// the measured attack.
 	PeakRSS int64 `json:"peak_rss_bytes"`
 }
 

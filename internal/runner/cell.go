@@ -142,6 +142,7 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 		cell.CPU.Window = cpu1 - cpu0
 	}
 
+	peak, rssErr := peakRSS(t.cmd.Process.Pid)
 	// SIGTERM: the target drains, flushes and writes its final metrics.
 	shutdown, stopErr := t.stop(r.shutdownTimeout() + 5*time.Second)
 	stopped = true
@@ -151,7 +152,10 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	if t.waitErr != nil {
 		cell.Target.ExitErr = t.waitErr.Error()
 	}
-	cell.CPU.User, cell.CPU.Sys, cell.CPU.PeakRSS = t.rusage()
+	cell.CPU.User, cell.CPU.Sys = t.rusage()
+	if rssErr == nil {
+		cell.CPU.PeakRSS = peak
+	}
 
 	snap := r.sink.Reset()
 	tm, metricsErr := readTargetMetrics(metricsPath)

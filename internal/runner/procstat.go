@@ -74,3 +74,30 @@ func selfCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// peakRSS returns a live process's peak resident set size (VmHWM in
+// /proc/PID/status). The runner reads it just before SIGTERM rather than
+// taking ru_maxrss at exit: Linux carries the pre-exec address space's
+// high-water mark into the child's maxrss at exec, and Go starts children
+// vfork-style in otelbench's own address space, so ru_maxrss reports
+// otelbench's peak, not the target's.
+func peakRSS(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(v)
+			if len(f) != 2 || f[1] != "kB" {
+				break
+			}
+			kb, err := strconv.ParseInt(f[0], 10, 64)
+			if err != nil {
+				break
+			}
+			return kb * 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,5 +123,35 @@ func TestProcSelfCPU(t *testing.T) {
 	burnCPU(t, 10*time.Millisecond)
 	if got := selfCPU(); got <= 0 {
 		t.Errorf("selfCPU() = %v, want > 0", got)
+	}
+}
+
+// TestPeakRSSIsTheChilds checks that peakRSS measures the child's own address
+// space: a child started after this process grew by 256 MiB reports far less
+// (ru_maxrss would report this process's peak, inherited at exec).
+func TestPeakRSSIsTheChilds(t *testing.T) {
+	ballast := make([]byte, 256<<20)
+	for i := range ballast {
+		ballast[i] = 1
+	}
+	cmd := exec.Command("sleep", "5")
+	if err := cmd.Start(); err != nil {
+		t.Skipf("no sleep binary: %v", err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	var rss int64
+	var err error
+	for i := 0; i < 50; i++ { // until exec has replaced the address space
+		if rss, err = peakRSS(cmd.Process.Pid); err == nil && rss > 0 && rss < 64<<20 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil || rss <= 0 || rss >= 64<<20 {
+		t.Fatalf("peakRSS of sleep = %d bytes, err %v; want a small positive number", rss, err)
+	}
+	runtime.KeepAlive(ballast)
+	if _, err := peakRSS(1 << 30); err == nil {
+		t.Error("peakRSS of a process that does not exist: no error")
 	}
 }

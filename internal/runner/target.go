@@ -170,16 +170,17 @@ func (t *targetProc) kill() {
 // close releases the log file once the process has exited.
 func (t *targetProc) close() { t.log.Close() }
 
-// rusage returns the target's whole-life CPU times and peak RSS once it has exited.
-func (t *targetProc) rusage() (user, sys time.Duration, maxRSS int64) {
+// rusage returns the target's whole-life CPU times once it has exited. (Its
+// maxrss is not the target's own: see peakRSS.)
+func (t *targetProc) rusage() (user, sys time.Duration) {
 	if t.cmd.ProcessState == nil {
-		return 0, 0, 0
+		return 0, 0
 	}
 	ru, ok := t.cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
-		return 0, 0, 0
+		return 0, 0
 	}
-	return time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano()), ru.Maxrss * 1024
+	return time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())
 }
 
 // stderrTail returns the last lines the target wrote to stderr, for errors.
