@@ -43,7 +43,8 @@ func Build(l *results.Loaded) (*Summary, error) {
 		s.Baseline = b.Name
 	}
 	if n := len(l.Unfinished); n > 0 {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("%d of %d planned cells have no results (run %s)", n, len(l.Run.Cells), l.Run.Status))
+		// Not len(l.Run.Cells): Open lists the cell directories when run.json has none.
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d of %d planned cells have no results (run %s)", n, n+len(l.Cells), l.Run.Status))
 	}
 	for _, rate := range p.Rates {
 		rs := RateSummary{Rate: rate}
@@ -76,7 +77,6 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 		cpu            time.Duration
 		cpuRequests    uint64
 		p99s           []float64
-		successes      uint64
 		bounds         []float64
 		counts         []uint64
 		onEndTotal     uint64
@@ -103,7 +103,6 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 			row.Warnings = append(row.Warnings, fmt.Sprintf("rate not reached in rep %d: %.0f/s of %.0f/s (the target could not keep up or the load generator saturated)",
 				c.Rep, c.Load.AchievedRate, c.Load.RequestedRate))
 		}
-		successes += c.Load.Successes
 		cpu += c.CPU.Window
 		cpuRequests += c.Load.Requests
 		p99s = append(p99s, float64(c.Load.Latency.P99))
@@ -122,7 +121,9 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 	}
 	m.Close()
 	row.Requests = m.Requests
-	row.Errors = m.Requests - successes
+	// Successes from the same results as Requests: a cell whose results.gob
+	// could not be read would otherwise make Errors wrap around below zero.
+	row.Errors = m.Requests - uint64(math.Round(m.Success*float64(m.Requests)))
 	if m.Requests > 0 {
 		q := m.Latencies.Quantile
 		row.Latency = results.Latency{Mean: m.Latencies.Mean, Min: m.Latencies.Min,

@@ -102,6 +102,10 @@ func qualify(s *Summary, v profile.Variant, budget float64) (candidate, []string
 			case r.Failed > 0:
 				why = append(why, fmt.Sprintf("its target failed in %d repetition(s) %s", r.Failed, at))
 			}
+			// Without a baseline the overheads are zero, not within budget.
+			if !baselineMeasured(rs) {
+				why = append(why, fmt.Sprintf("no overhead known %s: the baseline was not measured", at))
+			}
 			if r.Spans.Lost != 0 || r.Spans.MissingSpans != 0 {
 				why = append(why, fmt.Sprintf("lost %d of %d spans (%.2f%%) %s", r.Spans.Lost, r.Spans.Ended, r.Spans.LossPct, at))
 			}
@@ -123,6 +127,16 @@ func qualify(s *Summary, v profile.Variant, budget float64) (candidate, []string
 		c.cpu = cpuSum / time.Duration(n)
 	}
 	return c, why
+}
+
+// baselineMeasured says whether the overheads of a rate were measured.
+func baselineMeasured(rs RateSummary) bool {
+	for _, r := range rs.Rows {
+		if r.Baseline && r.Reps > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func rateList(rates []int) string {
