@@ -56,6 +56,9 @@ type Profile struct {
 	Timeout Duration `json:"timeout"`
 	// MaxWorkers caps the load generator's concurrent workers.
 	MaxWorkers int `json:"max_workers"`
+	// Seed fixes the shuffled order of the variants within each repetition;
+	// 0 (not set) means the runner picks one and records it in run.json.
+	Seed int `json:"seed,omitempty"`
 	// Workload is what the target does for each request.
 	Workload Workload `json:"workload"`
 	// Sink configures the OTLP sink the target exports to.

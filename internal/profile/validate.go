@@ -2,6 +2,7 @@ package profile
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -26,7 +27,7 @@ const (
 // The keys each mapping accepts, in the order they are documented.
 var (
 	topKeys = []string{"name", "description", "rates", "duration", "warmup", "repetitions",
-		"timeout", "max_workers", "workload", "sink", "budget", "variants"}
+		"timeout", "max_workers", "seed", "workload", "sink", "budget", "variants"}
 	workloadKeys = []string{"cpu", "sleep", "extra_spans"}
 	sinkKeys     = []string{"delay"}
 	budgetKeys   = []string{"p99_overhead_pct"}
@@ -80,6 +81,9 @@ func (d *decoder) profile(root *yaml.Node) *Profile {
 	}
 	if e, ok := m["max_workers"]; ok {
 		p.MaxWorkers, _ = d.integer(e, 1, maxMaxWorkers)
+	}
+	if e, ok := m["seed"]; ok {
+		p.Seed, _ = d.integer(e, 1, math.MaxInt)
 	}
 	if e, ok := m["workload"]; ok {
 		d.workload(e, &p.Workload)

@@ -25,15 +25,18 @@ const (
 
 // Run is run.json: what was asked, on what machine, with which settings.
 type Run struct {
-	Schema      int              `json:"schema"`
-	ID          string           `json:"id"`
-	Status      Status           `json:"status"`
-	Started     time.Time        `json:"started"`
-	Finished    time.Time        `json:"finished,omitzero"`
-	Profile     *profile.Profile `json:"profile"`
-	Environment Environment      `json:"environment"`
-	Sink        SinkInfo         `json:"sink"`
-	Variants    []VariantSetup   `json:"variants"`
+	Schema   int              `json:"schema"`
+	ID       string           `json:"id"`
+	Status   Status           `json:"status"`
+	Started  time.Time        `json:"started"`
+	Finished time.Time        `json:"finished,omitzero"`
+	Profile  *profile.Profile `json:"profile"`
+	// Seed is the seed of the cells' shuffled order: put it in the profile
+	// (seed:) to measure in the same order again.
+	Seed        uint64         `json:"seed"`
+	Environment Environment    `json:"environment"`
+	Sink        SinkInfo       `json:"sink"`
+	Variants    []VariantSetup `json:"variants"`
 	// Cells is the planned order of the cells, as directory names under cells/.
 	Cells []string `json:"cells"`
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
@@ -68,11 +69,16 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		return "", err
 	}
 	r := &Runner{opts: opts, sink: s, dir: dir, setup: map[string]results.VariantSetup{}}
-	cells := plan(p)
+	seed := uint64(p.Seed)
+	if seed == 0 {
+		seed = rand.Uint64()>>1 | 1 // positive, so a profile can repeat it
+	}
+	cells := plan(p, seed)
 	r.run = results.Run{
 		Schema:      results.SchemaVersion,
 		ID:          filepath.Base(dir),
 		Status:      results.StatusRunning,
+		Seed:        seed,
 		Started:     time.Now().UTC(),
 		Profile:     p,
 		Environment: fingerprint(ctx, opts.TargetBin),
