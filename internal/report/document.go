@@ -34,14 +34,24 @@ func Markdown(w io.Writer, s *summary.Summary) error {
 
 func document(r renderer, s *summary.Summary) {
 	r.heading(1, fmt.Sprintf("otelbench run %s", s.RunID))
-	r.para(fmt.Sprintf("Profile %s, status %s. Overheads are against %s at the same rate; latency is vegeta's, from the moment a request is sent, over every measured request of every repetition; \"p99 of reps\" is the range of single repetitions' p99, a first view of the noise.",
-		s.Profile, s.Status, s.Baseline))
+	r.para(fmt.Sprintf("Profile %s, status %s. Overheads are against the baseline (%s) at the same rate.", s.Profile, s.Status, s.Baseline))
+	r.list([]string{
+		"Latency columns are vegeta's, from the moment a request is sent, over every measured request of every repetition; \"p99 intended\" measures from when the request was due (start + n/rate), so queueing in the load generator cannot hide; \"p99 of reps\" is the range of single repetitions' p99.",
+		fmt.Sprintf("Δ columns: the absolute difference of the pooled percentile, then the change of the median of the repetitions' values with a %.0f%% bootstrap confidence interval (repetitions resampled), when a Mann–Whitney U test over the repetitions finds it significant (p < %.2f); \"~\" means not significant. With n repetitions per side the smallest p is 2/C(2n,n): 3 against 3 can never reach 0.05, 5 against 5 can.", 100*summary.Confidence, summary.Alpha),
+		"A/A control rows measure the baseline again as a separate variant: their Δ is the noise floor of this machine and profile.",
+	})
 	if len(s.Warnings) > 0 {
 		r.list(prefixed("⚠ ", s.Warnings))
 	}
 	for _, rs := range s.Rates {
 		r.heading(2, fmt.Sprintf("%d requests/s", rs.Rate))
 		lat, cost, notes := rateTables(rs)
+		for _, row := range rs.Rows {
+			if row.Control && row.Reps > 0 {
+				notes = append([]string{fmt.Sprintf("noise floor (A/A %s against %s): Δp50 %s, Δp99 %s, ΔCPU %s",
+					row.Variant, s.Baseline, delta(row.P50Delta), delta(row.P99Delta), delta(row.CPUDelta))}, notes...)
+			}
+		}
 		r.table(lat)
 		r.table(cost)
 		if len(notes) > 0 {

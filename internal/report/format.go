@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/otelbench/otelbench/internal/summary"
 )
 
 // dur formats a duration with three significant figures in a unit a person
@@ -57,4 +59,17 @@ func bytesIEC(b int64) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+}
+
+// delta renders a change between repetitions as benchstat does: the change
+// and its confidence interval when significant, "~" and the p-value when not.
+func delta(d summary.Delta) string {
+	switch {
+	case !d.Valid:
+		return "?"
+	case !d.Significant:
+		return fmt.Sprintf("~ (p=%.2f n=%d+%d)", d.P, d.N, d.BaseN)
+	default:
+		return fmt.Sprintf("%s [%+.1f, %+.1f] (p=%.3f)", signedPct(d.Pct), d.Low, d.High, d.P)
+	}
 }

@@ -13,7 +13,7 @@ type table struct {
 }
 
 var (
-	latencyHeader = []string{"variant", "rate ach/req", "p50", "p90", "p99", "p99.9", "max", "Δp50", "Δp99", "p99 of reps"}
+	latencyHeader = []string{"variant", "rate ach/req", "p50", "p90", "p99", "p99.9", "max", "Δp50", "Δp99", "p99 of reps", "p99 intended"}
 	costHeader    = []string{"variant", "CPU/req", "ΔCPU", "peak RSS", "spans ended", "received", "lost", "loss", "traces missing", "OnEnd p99"}
 )
 
@@ -23,8 +23,11 @@ func rateTables(rs summary.RateSummary) (latency, cost table, notes []string) {
 	latency.header, cost.header = latencyHeader, costHeader
 	for _, r := range rs.Rows {
 		name := r.Variant
-		if r.Baseline {
+		switch {
+		case r.Baseline:
 			name += " (baseline)"
+		case r.Control:
+			name += " (A/A control)"
 		}
 		if r.Reps == 0 {
 			latency.rows = append(latency.rows, padded(len(latencyHeader), name, "not measured"))
@@ -47,20 +50,20 @@ func latencyCells(name string, r summary.Row) []string {
 	}
 	d50, d99 := "", ""
 	if !r.Baseline {
-		d50 = fmt.Sprintf("%s (%s)", signedDur(r.P50Overhead), signedPct(r.P50OverheadPct))
-		d99 = fmt.Sprintf("%s (%s)", signedDur(r.P99Overhead), signedPct(r.P99OverheadPct))
+		d50 = signedDur(r.P50Overhead) + " " + delta(r.P50Delta)
+		d99 = signedDur(r.P99Overhead) + " " + delta(r.P99Delta)
 	}
 	return []string{
 		name, rate,
 		dur(r.Latency.P50), dur(r.Latency.P90), dur(r.Latency.P99), dur(r.Latency.P999), dur(r.Latency.Max),
-		d50, d99, dur(r.P99Low) + "–" + dur(r.P99High),
+		d50, d99, dur(r.P99Low) + "–" + dur(r.P99High), dur(r.Intended.P99),
 	}
 }
 
 func costCells(name string, r summary.Row) []string {
 	dcpu := ""
 	if !r.Baseline {
-		dcpu = signedPct(r.CPUOverheadPct)
+		dcpu = delta(r.CPUDelta)
 	}
 	ended, received, lost, loss, missing, onEnd := "–", "–", "–", "–", "–", "–"
 	if r.Spans.PerRequest > 0 {

@@ -45,12 +45,14 @@ func (t *textRenderer) list(items []string) {
 	for _, it := range items {
 		t.printf("  %s\n", it)
 	}
+	t.printf("\n")
 }
 
 func (t *textRenderer) code(_ string, text string) {
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		t.printf("    %s\n", line)
 	}
+	t.printf("\n")
 }
 
 func (t *textRenderer) err() error { return t.first }

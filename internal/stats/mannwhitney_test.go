@@ -57,7 +57,7 @@ func TestExactMatchesNormalForLargeSamples(t *testing.T) {
 	exact := exactMannWhitneyP(n1, n2, u)
 	mean := float64(n1*n2) / 2
 	sd := math.Sqrt(float64(n1*n2*(n1+n2+1)) / 12)
-	normal := math.Erfc((math.Abs(u-mean)-0.5)/sd/math.Sqrt2)
+	normal := math.Erfc((math.Abs(u-mean) - 0.5) / sd / math.Sqrt2)
 	if math.Abs(exact-normal) > 0.002 {
 		t.Errorf("exact %.5f vs normal %.5f", exact, normal)
 	}

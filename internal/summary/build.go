@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"sort"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -24,6 +25,14 @@ const (
 	// MinTailSamples is how many requests should lie beyond a percentile for
 	// it to be more than one or two unlucky requests.
 	MinTailSamples = 10
+	// MaxCVP50, MaxCVP99 and MaxCVCPU: a coefficient of variation between
+	// repetitions above these makes a row noisy.
+	MaxCVP50 = 0.10
+	MaxCVP99 = 0.30
+	MaxCVCPU = 0.10
+	// LoadGenCPUShare: above this share of a core, otelbench itself (vegeta
+	// and the embedded sink) may be what limits the measurement.
+	LoadGenCPUShare = 0.90
 )
 
 // Build aggregates a loaded run. Cells that failed are counted, not averaged.
@@ -54,6 +63,7 @@ func Build(l *results.Loaded) (*Summary, error) {
 				return nil, err
 			}
 			row.Baseline = v.Name == s.Baseline
+			row.Control = v.Kind == profile.KindNone && !row.Baseline
 			rs.Rows = append(rs.Rows, row)
 		}
 		compareToBaseline(rs.Rows)
@@ -74,6 +84,8 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 	row.Spans.PerRequest = v.SpansPerRequest(p.Workload)
 	var (
 		m              vegeta.Metrics
+		intended       vegeta.LatencyMetrics
+		lags           []float64
 		cpu            time.Duration
 		cpuRequests    uint64
 		p99s           []float64
@@ -95,7 +107,7 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 			continue
 		}
 		row.Reps++
-		if err := addResults(&m, l.CellPath(c, results.ResultsGob)); err != nil {
+		if err := addResults(&m, &intended, &lags, l.CellPath(c, results.ResultsGob), rate); err != nil {
 			row.Warnings = append(row.Warnings, fmt.Sprintf("rep %d: %v", c.Rep, err))
 		}
 		row.AchievedRate = math.Min(row.AchievedRate, c.Load.AchievedRate)
@@ -106,6 +118,16 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 		cpu += c.CPU.Window
 		cpuRequests += c.Load.Requests
 		p99s = append(p99s, float64(c.Load.Latency.P99))
+		row.PerRep.P50 = append(row.PerRep.P50, float64(c.Load.Latency.P50))
+		row.PerRep.P99 = append(row.PerRep.P99, float64(c.Load.Latency.P99))
+		if c.Load.Requests > 0 {
+			row.PerRep.CPUPerReq = append(row.PerRep.CPUPerReq, float64(c.CPU.Window)/float64(c.Load.Requests))
+		}
+		if c.Load.Duration > 0 {
+			if share := float64(c.Load.LoadGenCPU) / float64(c.Load.Duration); share > LoadGenCPUShare {
+				row.Warnings = append(row.Warnings, fmt.Sprintf("load generator busy in rep %d: otelbench (vegeta and the embedded sink) used %.0f%% of a core; its sends and timings may lag", c.Rep, 100*share))
+			}
+		}
 		row.PeakRSS = max(row.PeakRSS, c.CPU.PeakRSS)
 		addSpans(&row.Spans, c.Spans)
 		matchedAll = matchedAll && c.Spans.Matched
@@ -128,6 +150,26 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 		q := m.Latencies.Quantile
 		row.Latency = results.Latency{Mean: m.Latencies.Mean, Min: m.Latencies.Min,
 			P50: q(0.5), P90: q(0.9), P99: q(0.99), P999: q(0.999), Max: m.Latencies.Max}
+	}
+	if intended.Max > 0 {
+		q := intended.Quantile
+		row.Intended = results.Latency{Mean: intended.Total / time.Duration(max(1, m.Requests)), Min: intended.Min,
+			P50: q(0.5), P90: q(0.9), P99: q(0.99), P999: q(0.999), Max: intended.Max}
+		sort.Float64s(lags)
+		row.SendLagP99 = time.Duration(lags[int(0.99*float64(len(lags)-1))])
+		if row.Intended.P99 > row.Latency.P99+row.Latency.P99/10 && row.Intended.P99-row.Latency.P99 > time.Millisecond {
+			row.Warnings = append(row.Warnings, fmt.Sprintf("latency from the intended send time diverges: p99 %s against %s as vegeta measures it; requests waited in the load generator (send lag p99 %s), so vegeta's figure understates what clients would see",
+				roundDur(row.Intended.P99), roundDur(row.Latency.P99), roundDur(row.SendLagP99)))
+		}
+	}
+	for _, c := range []struct {
+		name  string
+		xs    []float64
+		limit float64
+	}{{"p50", row.PerRep.P50, MaxCVP50}, {"p99", row.PerRep.P99, MaxCVP99}, {"CPU per request", row.PerRep.CPUPerReq, MaxCVCPU}} {
+		if cv := stats.CV(c.xs); cv > c.limit {
+			row.Warnings = append(row.Warnings, fmt.Sprintf("noisy: %s varies by %.0f%% between repetitions (coefficient of variation; limit %.0f%%)", c.name, 100*cv, 100*c.limit))
+		}
 	}
 	lo, hi := stats.MinMax(p99s)
 	row.P99Low, row.P99High = time.Duration(lo), time.Duration(hi)
@@ -165,24 +207,48 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 	return row, nil
 }
 
-// addResults feeds a cell's raw vegeta results into m.
-func addResults(m *vegeta.Metrics, path string) error {
+// addResults feeds a cell's raw vegeta results into m, and their latency
+// from the intended send time into intended: with a constant pacer request n
+// is due at t0 + n/rate, t0 being the send time of request 0. lags collects
+// how late each request was sent, in nanoseconds.
+func addResults(m *vegeta.Metrics, intended *vegeta.LatencyMetrics, lags *[]float64, path string, rate int) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	dec := vegeta.NewDecoder(bufio.NewReaderSize(f, 256*1024))
+	var all []vegeta.Result
+	var readErr error
 	for {
 		var r vegeta.Result
 		if err := dec.Decode(&r); err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil
+			if !errors.Is(err, io.EOF) {
+				readErr = fmt.Errorf("reading %s: %w", path, err)
 			}
-			return fmt.Errorf("reading %s: %w", path, err)
+			break
 		}
-		m.Add(&r)
+		r.Headers = nil
+		all = append(all, r)
 	}
+	if len(all) == 0 {
+		return readErr
+	}
+	first := all[0]
+	for _, r := range all {
+		m.Add(&r)
+		if r.Seq < first.Seq {
+			first = r
+		}
+	}
+	interval := float64(time.Second) / float64(rate)
+	for _, r := range all {
+		due := first.Timestamp.Add(time.Duration(float64(r.Seq-first.Seq) * interval))
+		lag := max(r.Timestamp.Sub(due), 0)
+		intended.Add(r.Latency + lag)
+		*lags = append(*lags, float64(lag))
+	}
+	return readErr
 }
 
 func addSpans(t *SpanTotals, s results.Spans) {
@@ -219,7 +285,8 @@ func finishSpans(row *Row) {
 }
 
 // compareToBaseline fills the overhead columns of every row against the
-// baseline row of the same rate.
+// baseline row of the same rate: from the pooled percentiles, and as deltas
+// between the repetitions' values with their significance.
 func compareToBaseline(rows []Row) {
 	var base *Row
 	for i := range rows {
@@ -243,6 +310,9 @@ func compareToBaseline(rows []Row) {
 		r.P50OverheadPct = pct(stats.RelativeChange(float64(r.Latency.P50), float64(base.Latency.P50)))
 		r.P99OverheadPct = pct(stats.RelativeChange(float64(r.Latency.P99), float64(base.Latency.P99)))
 		r.CPUOverheadPct = pct(stats.RelativeChange(float64(r.CPUPerRequest), float64(base.CPUPerRequest)))
+		r.P50Delta = NewDelta(r.PerRep.P50, base.PerRep.P50)
+		r.P99Delta = NewDelta(r.PerRep.P99, base.PerRep.P99)
+		r.CPUDelta = NewDelta(r.PerRep.CPUPerReq, base.PerRep.CPUPerReq)
 	}
 }
 

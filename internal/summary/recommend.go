@@ -62,7 +62,7 @@ func recommend(s *Summary, p *profile.Profile) Recommendation {
 		rec.Reasons = append(rec.Reasons, "no variant that keeps every trace met the budget; only sampling did, which discards traces by design")
 	}
 	if len(pool) == 0 {
-		rec.Reasons = append(rec.Reasons, fmt.Sprintf("no measured variant lost no spans and kept p99 overhead within %.0f%% at every rate; see why each was rejected, and relax the budget or measure other settings", p.Budget.P99OverheadPct))
+		rec.Reasons = append(rec.Reasons, fmt.Sprintf("no measured variant kept every span and its p99 overhead within %.0f%% at every rate; see why each was rejected, and relax the budget or measure other settings", p.Budget.P99OverheadPct))
 		return rec
 	}
 	sort.SliceStable(pool, func(i, j int) bool { return pool[i].cpu < pool[j].cpu })
@@ -106,8 +106,11 @@ func qualify(s *Summary, v profile.Variant, budget float64) (candidate, []string
 			if !baselineMeasured(rs) {
 				why = append(why, fmt.Sprintf("no overhead known %s: the baseline was not measured", at))
 			}
-			if r.Spans.Lost != 0 || r.Spans.MissingSpans != 0 {
+			switch {
+			case r.Spans.Lost != 0:
 				why = append(why, fmt.Sprintf("lost %d of %d spans (%.2f%%) %s", r.Spans.Lost, r.Spans.Ended, r.Spans.LossPct, at))
+			case r.Spans.MissingSpans != 0:
+				why = append(why, fmt.Sprintf("trace matching finds %d spans missing %s", r.Spans.MissingSpans, at))
 			}
 			if r.Errors > 0 {
 				why = append(why, fmt.Sprintf("%d of %d requests failed %s", r.Errors, r.Requests, at))

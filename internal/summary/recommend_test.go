@@ -142,7 +142,7 @@ func TestRecommend(t *testing.T) {
 			slowDown(f, "sampled-10", 1000, time.Millisecond)
 		},
 		variant: "",
-		reasons: []string{"no measured variant lost no spans and kept p99 overhead within 10% at every rate"},
+		reasons: []string{"no measured variant kept every span and its p99 overhead within 10% at every rate"},
 		rejected: map[string][]string{
 			"sync":       {"exceeds the 10% budget"},
 			"batch":      {"lost 2 of 2400 spans"},
@@ -157,7 +157,7 @@ func TestRecommend(t *testing.T) {
 			f.each("none", 3000, func(c *cellSpec) { c.status = results.StatusFailed })
 		},
 		variant: "",
-		reasons: []string{"no measured variant lost no spans and kept p99 overhead within 10% at every rate"},
+		reasons: []string{"no measured variant kept every span and its p99 overhead within 10% at every rate"},
 		rejected: map[string][]string{
 			"batch":      {"no overhead known at 3000/s: the baseline was not measured"},
 			"batch-q64":  {"no overhead known at 3000/s: the baseline was not measured"},

@@ -37,6 +37,9 @@ type Row struct {
 	Variant  string       `json:"variant"`
 	Kind     profile.Kind `json:"kind"`
 	Baseline bool         `json:"baseline,omitempty"`
+	// Control marks a further variant of kind none: an A/A control whose
+	// difference from the baseline is the noise floor of the measurement.
+	Control bool `json:"control,omitempty"`
 	// Reps counts the repetitions measured; Failed those whose target failed.
 	Reps   int `json:"reps"`
 	Failed int `json:"failed"`
@@ -52,7 +55,22 @@ type Row struct {
 	P99Low  time.Duration `json:"p99_low"`
 	P99High time.Duration `json:"p99_high"`
 
-	// Overheads against the baseline at the same rate (zero for the baseline).
+	// Intended is latency measured from each request's intended send time
+	// (start + n/rate for the constant pacer) rather than from when vegeta
+	// sent it, so that queueing in the load generator (coordinated omission)
+	// shows. SendLagP99 is the p99 of how late requests were sent.
+	Intended   results.Latency `json:"intended_latency"`
+	SendLagP99 time.Duration   `json:"send_lag_p99"`
+
+	// PerRep holds one value per repetition; the deltas compare them with
+	// the baseline's (significance and confidence intervals).
+	PerRep   RepValues `json:"per_rep"`
+	P50Delta Delta     `json:"p50_delta"`
+	P99Delta Delta     `json:"p99_delta"`
+	CPUDelta Delta     `json:"cpu_delta"`
+
+	// Overheads against the baseline at the same rate, from the latency over
+	// every request of every repetition (zero for the baseline).
 	P50Overhead    time.Duration `json:"p50_overhead"`
 	P50OverheadPct float64       `json:"p50_overhead_pct"`
 	P99Overhead    time.Duration `json:"p99_overhead"`

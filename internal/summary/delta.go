@@ -1,0 +1,68 @@
+package summary
+
+import (
+	"math"
+
+	"github.com/otelbench/otelbench/internal/stats"
+)
+
+// Significance settings, as benchstat's: a difference counts when the
+// Mann–Whitney U test over the repetitions gives p < Alpha; the interval is
+// a bootstrap over repetitions at Confidence.
+const (
+	Alpha      = 0.05
+	Confidence = 0.95
+	resamples  = 4000
+)
+
+// RepValues are one number per successful repetition of a row: what the
+// statistics between repetitions (and otelbench compare) work on.
+type RepValues struct {
+	P50       []float64 `json:"p50_ns"`
+	P99       []float64 `json:"p99_ns"`
+	CPUPerReq []float64 `json:"cpu_per_request_ns"`
+}
+
+// Delta is the relative change of a row against another (the baseline) for
+// one metric, from the medians of their repetitions.
+type Delta struct {
+	// Valid is false when either side has no repetition.
+	Valid bool `json:"valid"`
+	// Pct is median(row)/median(baseline) − 1, in percent; Low and High
+	// bound its bootstrap confidence interval.
+	Pct  float64 `json:"pct"`
+	Low  float64 `json:"low_pct"`
+	High float64 `json:"high_pct"`
+	// P is the two-sided Mann–Whitney p-value; Significant is P < Alpha.
+	P           float64 `json:"p"`
+	Significant bool    `json:"significant"`
+	// N and BaseN count the repetitions compared.
+	N     int `json:"n"`
+	BaseN int `json:"base_n"`
+}
+
+// NewDelta compares the per-repetition values x of a row with base. The
+// bootstrap seed is fixed so that a report is reproducible from its files.
+func NewDelta(x, base []float64) Delta {
+	d := Delta{N: len(x), BaseN: len(base)}
+	if len(x) == 0 || len(base) == 0 {
+		return d
+	}
+	iv := stats.RatioOfMediansCI(x, base, Confidence, resamples, 1)
+	_, p := stats.MannWhitney(x, base)
+	if math.IsNaN(iv.Point) || math.IsNaN(p) {
+		return d
+	}
+	d.Valid = true
+	d.Pct, d.P = 100*iv.Point, p
+	d.Low, d.High = finite(100*iv.Low, d.Pct), finite(100*iv.High, d.Pct)
+	d.Significant = p < Alpha
+	return d
+}
+
+func finite(x, fallback float64) float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return fallback
+	}
+	return x
+}
