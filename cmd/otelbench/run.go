@@ -42,6 +42,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	opts := runner.Options{Profile: p, TargetBin: bin, ResultsRoot: *resultsRoot}
 	if !*quiet {
 		opts.Progress = stderr
+		opts.Live = isTerminal(stderr)
 		fmt.Fprintf(stderr, "otelbench: measuring %s: %d cells (%d rates × %d variants × %d repetitions)\n",
 			p.Path, len(p.Rates)*len(p.Variants)*p.Repetitions, len(p.Rates), len(p.Variants), p.Repetitions)
 	}
@@ -78,4 +79,15 @@ func findTarget(flagValue string) (string, error) {
 		return filepath.Abs(p)
 	}
 	return "", fmt.Errorf("cannot find %s next to otelbench or in $PATH: build it with `make build` or pass -target", targetBinName)
+}
+
+// isTerminal reports whether w is a character device (a terminal), where a
+// redrawn status line makes sense; elsewhere progress is plain lines.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

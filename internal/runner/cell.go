@@ -119,6 +119,9 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	self0 := selfCPU()
 	ld.duration = p.Duration.D()
 	ld.run(ctx, "measure", func(res *vegeta.Result) {
+		if r.live != nil {
+			r.live.results.Add(1)
+		}
 		m.Add(res)
 		if res.Code >= 200 && res.Code < 400 { // vegeta's own definition of success
 			successes++

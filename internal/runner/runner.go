@@ -33,6 +33,9 @@ type Options struct {
 	ResultsRoot string
 	// Progress, if set, receives one line per cell as the run goes.
 	Progress io.Writer
+	// Live, with Progress set to a terminal, also redraws a status line
+	// during each cell (cell n of m, elapsed, remaining, live rate).
+	Live bool
 	// StartTimeout bounds a target's start until its ready line and /healthz
 	// (default 15s).
 	StartTimeout time.Duration
@@ -45,6 +48,7 @@ type Runner struct {
 	dir   string
 	run   results.Run
 	setup map[string]results.VariantSetup
+	live  *liveStatus // nil unless redrawing a terminal status line
 }
 
 // Run measures opts.Profile and returns the run directory. The directory is
@@ -97,12 +101,21 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	}
 
 	start := time.Now()
+	if opts.Live && opts.Progress != nil {
+		r.live = newLiveStatus(opts.Progress, len(cells), start)
+	}
 	failed := 0
 	for i, c := range cells {
 		if ctx.Err() != nil {
 			break
 		}
+		if r.live != nil {
+			r.live.begin(i, fmt.Sprintf("rate=%d variant=%s rep=%d", c.rate, c.variant.Name, c.rep))
+		}
 		cell := r.measure(ctx, c)
+		if r.live != nil {
+			r.live.end()
+		}
 		if err := results.WriteJSON(filepath.Join(dir, results.CellsDir, c.dir, results.CellFile), cell); err != nil {
 			return dir, err
 		}
