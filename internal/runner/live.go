@@ -22,8 +22,8 @@ type liveStatus struct {
 	done      int
 	cell      string
 	cellStart time.Time
-	stop chan struct{}
-	wg   sync.WaitGroup
+	stop      chan struct{}
+	wg        sync.WaitGroup
 }
 
 func newLiveStatus(w io.Writer, total int, start time.Time) *liveStatus {
