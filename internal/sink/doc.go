@@ -10,10 +10,20 @@
 // lost.
 //
 // A Sink can also misbehave on purpose, so that the runner can measure how
-// the code under test copes with a slow backend: it can hold every answer
-// for a fixed delay (Options.Delay, SetDelay). A client that gives up during
-// the delay is counted as abandoned, never as received, so the sink agrees
-// with what the exporter on the other end believes.
+// the code under test copes with a bad backend (Faults, set with
+// Options.Faults or SetFaults): a latency per export, fixed or lognormal,
+// with spikes; a fraction of exports answered with a gRPC error, with or
+// without RetryInfo; outages, in which it refuses connections and then
+// comes back on the same address; black holes, in which it never answers;
+// and a throughput cap in spans per second. Random choices come from a
+// seed, so runs repeat. Outages and black holes are windows on a timeline
+// that the runner starts with StartTimeline at the start of each
+// measurement.
+//
+// Whatever happens, the counts agree with what the exporter on the other
+// end believes: a call its client gave up on is abandoned, a call answered
+// with an error is rejected, and neither counts as received; a retry that
+// succeeds counts its spans once.
 //
 // The sink knows no output format; Stats.String is a one-line summary for
 // the standalone command and logs.

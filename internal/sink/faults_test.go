@@ -161,7 +161,7 @@ func TestCloseReleasesHeldCalls(t *testing.T) {
 	if got := status.Code(err); got != codes.Unavailable {
 		t.Errorf("held call got %v (%v), want Unavailable", got, err)
 	}
-	if want := (Stats{Rejected: 1, RejectedSpans: 5}); s.Stats() != want {
+	if want := (Stats{Rejected: 1, RejectedSpans: 5, RejectedUnavailable: 1}); s.Stats() != want {
 		t.Errorf("Stats = %v\nwant    %v", s.Stats(), want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/grpc/codes"
 )
 
 // outcome is how one Export call ended, as seen by the sink.
@@ -39,8 +40,9 @@ func newLedger(since time.Time) *ledger {
 	return &ledger{index: make(map[TraceID]int), since: since}
 }
 
-// record counts one Export call that ended with o.
-func (l *ledger) record(o outcome, rss []*tracepb.ResourceSpans) {
+// record counts one Export call that ended with o and, when rejected,
+// status code.
+func (l *ledger) record(o outcome, code codes.Code, rss []*tracepb.ResourceSpans) {
 	if o != answered {
 		// Spans that were not received are only counted, so count them
 		// before taking the lock.
@@ -52,6 +54,14 @@ func (l *ledger) record(o outcome, rss []*tracepb.ResourceSpans) {
 		} else {
 			l.stats.Rejected++
 			l.stats.RejectedSpans += n
+			switch code {
+			case codes.Unavailable:
+				l.stats.RejectedUnavailable++
+			case codes.ResourceExhausted:
+				l.stats.RejectedResourceExhausted++
+			case codes.Internal:
+				l.stats.RejectedInternal++
+			}
 		}
 		l.mu.Unlock()
 		return
@@ -93,6 +103,14 @@ func (l *ledger) add(sp *tracepb.Span) {
 	if !l.traces[i].add(binary.LittleEndian.Uint64(sid), server) {
 		l.stats.Duplicates++
 	}
+}
+
+// relistenFailed counts an outage after which the sink could not listen
+// again at once.
+func (l *ledger) relistenFailed() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stats.RelistenFailures++
 }
 
 // current returns the counters of the current period.

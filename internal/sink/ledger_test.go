@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/grpc/codes"
 )
 
 // BenchmarkRecord measures the counting cost of one answered Export call
@@ -24,7 +25,7 @@ func BenchmarkRecord(b *testing.B) {
 	l := newLedger(time.Now())
 	b.ReportAllocs()
 	for b.Loop() {
-		l.record(answered, rss)
+		l.record(answered, codes.OK, rss)
 		b.StopTimer()
 		l.reset()
 		b.StartTimer()

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/grpc/status"
 )
 
 // traceService is the OTLP/gRPC trace service of a Sink.
@@ -20,8 +21,11 @@ func (t *traceService) Export(ctx context.Context, req *collectortrace.ExportTra
 	s := t.sink
 	s.inflight.Add(1)
 	defer s.inflight.Add(-1)
-	o, err := s.decide(ctx, s.faults.Load())
-	s.ledger.record(o, req.GetResourceSpans())
+	o, err := s.decide(ctx, s.faults.Load(), countSpans(req.GetResourceSpans()))
+	s.ledger.record(o, status.Code(err), req.GetResourceSpans())
+	if s.capture != nil && o == answered {
+		s.capture.record(req.GetResourceSpans())
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -34,23 +34,41 @@ type Options struct {
 	// Listen is the TCP address to listen on; "" means DefaultListen.
 	Listen string
 	// Delay is how long the sink holds each Export call before it
-	// answers. Zero or negative means no delay. See Sink.SetDelay.
+	// answers. Zero or negative means no delay. See Sink.SetDelay. It is
+	// shorthand for Faults.Latency.Fixed; setting both is an error.
 	Delay time.Duration
+	// Faults is the misbehaviour to start with; see Sink.SetFaults.
+	Faults Faults
+	// Capture makes the sink also keep a decoded copy of every span it
+	// receives, for TakeSpans (see capture.go). Off, the counting path is
+	// unchanged and nothing is decoded.
+	Capture bool
+	// CaptureLimit bounds how many spans a capturing sink holds between two
+	// TakeSpans; zero means DefaultCaptureLimit.
+	CaptureLimit int
 }
 
 // Sink is a running OTLP/gRPC trace receiver that counts what it
 // receives. Its methods are safe for concurrent use.
 type Sink struct {
-	lis    net.Listener
+	lis    *gateListener
 	srv    *grpc.Server
 	ledger *ledger
-	faults atomic.Pointer[faults]
+	// capture is nil unless Options.Capture.
+	capture *capture
+	faults  atomic.Pointer[faults]
 	// inflight is the number of Export calls not yet answered; tests
 	// use it to know that a call has reached the sink.
 	inflight atomic.Int64
 
 	// closing is closed when Close begins, to release held calls.
 	closing chan struct{}
+	// kick wakes the control goroutine (see control), which closes
+	// ctlDone when it returns.
+	kick    chan struct{}
+	ctlDone chan struct{}
+	// listenErr is the last failure to listen again after an outage.
+	listenErr atomic.Pointer[error]
 	// served is closed when Serve has returned; serveErr is its result.
 	served   chan struct{}
 	serveErr error
@@ -64,6 +82,10 @@ type Sink struct {
 // connect to Endpoint at once. ctx bounds only the start; the sink runs
 // until Close, which the caller must call.
 func Start(ctx context.Context, opts Options) (*Sink, error) {
+	f, err := faultsFrom(opts)
+	if err != nil {
+		return nil, err
+	}
 	addr := opts.Listen
 	if addr == "" {
 		addr = DefaultListen
@@ -75,23 +97,29 @@ func Start(ctx context.Context, opts Options) (*Sink, error) {
 	}
 
 	s := &Sink{
-		lis:     lis,
+		lis:     newGateListener(lis),
 		srv:     grpc.NewServer(grpc.MaxRecvMsgSize(MaxRecvMsgSize)),
 		ledger:  newLedger(time.Now()),
 		closing: make(chan struct{}),
 		served:  make(chan struct{}),
+		kick:    make(chan struct{}, 1),
+		ctlDone: make(chan struct{}),
 	}
-	s.faults.Store(faultsFrom(opts))
+	if opts.Capture {
+		s.capture = newCapture(opts.CaptureLimit)
+	}
+	s.faults.Store(f)
 	collectortrace.RegisterTraceServiceServer(s.srv, &traceService{sink: s})
+	go s.control()
 	go func() {
 		defer close(s.served)
-		s.serveErr = s.srv.Serve(lis)
+		s.serveErr = s.srv.Serve(s.lis)
 	}()
 	return s, nil
 }
 
 // Addr returns the address the sink is bound to, such as
-// "127.0.0.1:40123".
+// "127.0.0.1:40123". It stays the same through outages.
 func (s *Sink) Addr() string {
 	return s.lis.Addr().String()
 }
@@ -129,14 +157,15 @@ func (s *Sink) Reset() Snapshot {
 	return s.ledger.reset()
 }
 
-// Close stops the sink. Calls held by a delay are answered at once with
-// codes.Unavailable and counted as Rejected; in-flight calls and client
-// connections get about two seconds to finish before the server stops
-// hard. When Close returns, no goroutine of the sink is left. Close is
+// Close stops the sink. Calls held by a fault (latency, black hole,
+// throughput cap) are answered at once with codes.Unavailable and counted
+// as Rejected; in-flight calls and client connections get about two
+// seconds to finish before the server stops hard. When Close returns, no goroutine of the sink is left. Close is
 // idempotent; Stats and Reset still work afterwards.
 func (s *Sink) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.closing)
+		<-s.ctlDone // no outage starts or ends from here on
 		stopped := make(chan struct{})
 		go func() {
 			defer close(stopped)

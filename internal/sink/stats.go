@@ -19,8 +19,10 @@ func (id TraceID) String() string {
 //
 // Every Export call ends in exactly one of three ways: answered OK
 // (Requests), given up by its client before the answer (Abandoned), or
-// refused by the sink (Rejected). Only spans of calls answered OK count as
-// received.
+// refused by the sink (Rejected); Calls is their sum. Only spans of calls
+// answered OK count as received. Connections refused during an outage
+// bring no call, so the sink cannot count them: compare with what the
+// clients sent.
 type Stats struct {
 	// Requests is the number of Export calls answered OK.
 	Requests int64
@@ -37,27 +39,47 @@ type Stats struct {
 	// cannot be detected.
 	InvalidIDs int64
 	// Abandoned is the number of Export calls whose client gave up
-	// (cancelled, or its deadline passed) before the sink answered. Their
-	// spans are not counted in any field above.
+	// (cancelled, or its deadline passed) before the sink answered: held
+	// by latency, a black hole or a throughput cap, or cut by the start
+	// of an outage. Their spans are not counted in any field above.
 	Abandoned int64
 	// AbandonedSpans is the number of spans in the abandoned calls.
 	AbandonedSpans int64
 	// Rejected is the number of Export calls the sink answered with an
-	// error of its own; today that only happens to calls still waiting
-	// out the delay when the sink closes. Their spans are not received.
+	// error of its own: an injected error (Faults.ErrorRate), or
+	// UNAVAILABLE to calls still held by a fault when the sink closes.
+	// Their spans are not received; a retry that succeeds later counts
+	// them then, once.
 	Rejected int64
 	// RejectedSpans is the number of spans in the rejected calls.
 	RejectedSpans int64
+	// RejectedUnavailable, RejectedResourceExhausted and RejectedInternal
+	// split Rejected by the gRPC status code of the answer; they always
+	// sum to Rejected.
+	RejectedUnavailable       int64
+	RejectedResourceExhausted int64
+	RejectedInternal          int64
+	// RelistenFailures is the number of outages after which the sink
+	// could not listen on its address again at once, because the port
+	// had been taken; see Sink.ListenErr.
+	RelistenFailures int64
+}
+
+// Calls returns the number of Export calls that reached the sink,
+// however they ended: with retries, one batch may count several times.
+func (s Stats) Calls() int64 {
+	return s.Requests + s.Abandoned + s.Rejected
 }
 
 // String returns a one-line summary of s, with every counter always
 // present in a fixed order, for example
 //
-//	requests=12 spans=3400 server_spans=1200 duplicates=0 invalid_ids=0 abandoned=0 abandoned_spans=0 rejected=0 rejected_spans=0
+//	requests=12 spans=3400 server_spans=1200 duplicates=0 invalid_ids=0 abandoned=0 abandoned_spans=0 rejected=0 rejected_spans=0 rejected_unavailable=0 rejected_resource_exhausted=0 rejected_internal=0 relisten_failures=0
 func (s Stats) String() string {
-	return fmt.Sprintf("requests=%d spans=%d server_spans=%d duplicates=%d invalid_ids=%d abandoned=%d abandoned_spans=%d rejected=%d rejected_spans=%d",
+	return fmt.Sprintf("requests=%d spans=%d server_spans=%d duplicates=%d invalid_ids=%d abandoned=%d abandoned_spans=%d rejected=%d rejected_spans=%d rejected_unavailable=%d rejected_resource_exhausted=%d rejected_internal=%d relisten_failures=%d",
 		s.Requests, s.Spans, s.ServerSpans, s.Duplicates, s.InvalidIDs,
-		s.Abandoned, s.AbandonedSpans, s.Rejected, s.RejectedSpans)
+		s.Abandoned, s.AbandonedSpans, s.Rejected, s.RejectedSpans,
+		s.RejectedUnavailable, s.RejectedResourceExhausted, s.RejectedInternal, s.RelistenFailures)
 }
 
 // TraceCount is the number of distinct spans received for one trace.

@@ -76,13 +76,14 @@ func TestStrings(t *testing.T) {
 		{
 			name: "zero Stats",
 			got:  Stats{}.String(),
-			want: "requests=0 spans=0 server_spans=0 duplicates=0 invalid_ids=0 abandoned=0 abandoned_spans=0 rejected=0 rejected_spans=0",
+			want: "requests=0 spans=0 server_spans=0 duplicates=0 invalid_ids=0 abandoned=0 abandoned_spans=0 rejected=0 rejected_spans=0 rejected_unavailable=0 rejected_resource_exhausted=0 rejected_internal=0 relisten_failures=0",
 		},
 		// Each counter lands in its own place.
 		{
 			name: "Stats",
-			got:  Stats{Requests: 1, Spans: 2, ServerSpans: 3, Duplicates: 4, InvalidIDs: 5, Abandoned: 6, AbandonedSpans: 7, Rejected: 8, RejectedSpans: 9}.String(),
-			want: "requests=1 spans=2 server_spans=3 duplicates=4 invalid_ids=5 abandoned=6 abandoned_spans=7 rejected=8 rejected_spans=9",
+			got: Stats{Requests: 1, Spans: 2, ServerSpans: 3, Duplicates: 4, InvalidIDs: 5, Abandoned: 6, AbandonedSpans: 7, Rejected: 8, RejectedSpans: 9,
+				RejectedUnavailable: 10, RejectedResourceExhausted: 11, RejectedInternal: 12, RelistenFailures: 13}.String(),
+			want: "requests=1 spans=2 server_spans=3 duplicates=4 invalid_ids=5 abandoned=6 abandoned_spans=7 rejected=8 rejected_spans=9 rejected_unavailable=10 rejected_resource_exhausted=11 rejected_internal=12 relisten_failures=13",
 		},
 		// Trace ids print as 32 lower-case hex digits.
 		{
