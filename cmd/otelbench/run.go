@@ -21,6 +21,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	resultsRoot := fs.String("results", "results", "directory that receives the run directory")
 	targetBin := fs.String("target", "", "path of the otelbench-target binary (default: next to otelbench, then $PATH)")
 	quiet := fs.Bool("q", false, "no progress lines")
+	pin := fs.Bool("pin", false, "pin otelbench (load generator and sink) and each target to separate halves of the CPUs")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -40,6 +41,14 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError{err}
 	}
 	opts := runner.Options{Profile: p, TargetBin: bin, ResultsRoot: *resultsRoot}
+	if *pin {
+		if opts.Pin, err = runner.SplitCPUs(); err != nil {
+			return usageError{err}
+		}
+		if err := runner.PinSelf(opts.Pin.LoadGen); err != nil {
+			return err
+		}
+	}
 	if !*quiet {
 		opts.Progress = stderr
 		opts.Live = isTerminal(stderr)

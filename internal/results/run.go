@@ -33,7 +33,9 @@ type Run struct {
 	Profile  *profile.Profile `json:"profile"`
 	// Seed is the seed of the cells' shuffled order: put it in the profile
 	// (seed:) to measure in the same order again.
-	Seed        uint64         `json:"seed"`
+	Seed uint64 `json:"seed"`
+	// Pinning, when set, gives the CPUs otelbench and the targets ran on.
+	Pinning     any            `json:"pinning,omitempty"`
 	Environment Environment    `json:"environment"`
 	Sink        SinkInfo       `json:"sink"`
 	Variants    []VariantSetup `json:"variants"`

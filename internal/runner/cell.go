@@ -60,6 +60,11 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 		return fail(fmt.Errorf("starting target: %w", err))
 	}
 	cell.Target.PID = t.cmd.Process.Pid
+	if pin := r.opts.Pin; pin != nil {
+		if err := pinProcess(t.cmd.Process.Pid, pin.Target); err != nil {
+			return fail(err)
+		}
+	}
 	cell.Target.Ready = t.ready
 	stopped := false
 	defer func() {

@@ -33,6 +33,9 @@ type Options struct {
 	ResultsRoot string
 	// Progress, if set, receives one line per cell as the run goes.
 	Progress io.Writer
+	// Pin, if set, places each target on Pin.Target and records the
+	// pinning; the caller pins its own process with PinSelf first.
+	Pin *Pinning
 	// Live, with Progress set to a terminal, also redraws a status line
 	// during each cell (cell n of m, elapsed, remaining, live rate).
 	Live bool
@@ -83,6 +86,7 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		ID:          filepath.Base(dir),
 		Status:      results.StatusRunning,
 		Seed:        seed,
+		Pinning:     opts.Pin,
 		Started:     time.Now().UTC(),
 		Profile:     p,
 		Environment: fingerprint(ctx, opts.TargetBin),
