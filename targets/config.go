@@ -2,6 +2,7 @@ package targets
 
 import (
 	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -71,6 +72,22 @@ type Config struct {
 	// FinalMetricsPath, if set, is where the registry is written in the
 	// Prometheus text format after the tracer provider has shut down.
 	FinalMetricsPath string
+
+	// The fields below exist for `otelbench verify`. All are off by
+	// default, and off they add nothing to the request path of /process
+	// beyond a nil check.
+
+	// Mistake builds the traced service with one classic wiring mistake.
+	// Empty means MistakeNone. Only valid with a traced variant.
+	Mistake Mistake
+	// Downstream, if set, is an absolute http URL that every /process
+	// request GETs, with the request's context, through otelhttp.Transport
+	// (a plain client in VariantNone), before it answers.
+	Downstream string
+	// Handoff adds the routes GET /handoff/good/{item_id} and
+	// GET /handoff/bad/{item_id}, which hand work to goroutines the right
+	// and the wrong way.
+	Handoff bool
 }
 
 // withDefaults returns c with every zero field replaced by its default.
@@ -84,15 +101,22 @@ func (c Config) withDefaults() Config {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if c.Mistake == "" {
+		c.Mistake = MistakeNone
+	}
 	return c
 }
 
 // Validate reports the first field of c that makes no sense: an unknown
-// variant, a negative duration or count, or Blocking without VariantBatch.
-// Run calls it after applying the defaults (an empty Variant means
-// VariantNone).
+// variant, a negative duration or count, Blocking without VariantBatch, an
+// unknown mistake or one without tracing, or a Downstream that is not an
+// absolute http URL. Run calls it after applying the defaults (an empty
+// Variant means VariantNone, an empty Mistake MistakeNone).
 func (c Config) Validate() error {
 	if _, err := ParseVariant(string(c.Variant)); err != nil {
+		return err
+	}
+	if err := c.validateVerify(); err != nil {
 		return err
 	}
 	switch {
@@ -106,6 +130,31 @@ func (c Config) Validate() error {
 		return fmt.Errorf("shutdown timeout %v: must not be negative", c.ShutdownTimeout)
 	case c.Blocking && c.Variant != VariantBatch:
 		return fmt.Errorf("blocking applies only to variant %q, not %q", VariantBatch, c.Variant)
+	}
+	return nil
+}
+
+// validateVerify checks the fields that exist for `otelbench verify`.
+func (c Config) validateVerify() error {
+	if c.Mistake != "" {
+		if _, err := ParseMistake(string(c.Mistake)); err != nil {
+			return err
+		}
+		if c.Mistake != MistakeNone && c.Variant == VariantNone {
+			return fmt.Errorf("mistake %q needs a traced variant, not %q", c.Mistake, c.Variant)
+		}
+		if c.Mistake == MistakeDroppedContext && !c.Handoff {
+			return fmt.Errorf("mistake %q applies to the hand-off routes: enable them", c.Mistake)
+		}
+	}
+	if c.Downstream != "" {
+		u, err := url.Parse(c.Downstream)
+		if err != nil {
+			return fmt.Errorf("downstream %q: %w", c.Downstream, err)
+		}
+		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("downstream %q: want an absolute http:// or https:// URL", c.Downstream)
+		}
 	}
 	return nil
 }

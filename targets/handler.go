@@ -35,6 +35,8 @@ type processHandler struct {
 	work     workload
 	tracer   trace.Tracer
 	requests prometheus.Counter
+	// downstream, when not nil, is called once per request (Config.Downstream).
+	downstream *downstream
 }
 
 // processResponse is the JSON body of a /process response.
@@ -55,9 +57,16 @@ func (h *processHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx, span = h.tracer.Start(ctx, spanLogic, trace.WithAttributes(attribute.String(attrItemID, id)))
 	}
 	status := h.doWork(ctx)
+	if h.downstream != nil && status == statusComplete {
+		status = h.downstream.call(ctx, id)
+	}
 	if span != nil {
 		span.SetAttributes(attribute.String(attrStatus, status))
 		span.End()
+	}
+	if status == statusDownstreamFailed {
+		w.WriteHeader(http.StatusBadGateway)
+		return
 	}
 	if status != statusComplete {
 		// The client has gone (or the server is closing): nobody reads a body.
@@ -107,12 +116,28 @@ func burnCPU(d time.Duration) {
 	}
 }
 
+// extras are the opt-in parts of the service that exist for
+// `otelbench verify`. The zero value adds nothing.
+type extras struct {
+	// downstream, when not nil, is called by every /process request.
+	downstream *downstream
+	// handoff adds the /handoff/good and /handoff/bad routes.
+	handoff bool
+	// dropContext makes /handoff/good drop the request's context
+	// (MistakeDroppedContext).
+	dropContext bool
+}
+
 // newMux returns the service's routes: /process/{item_id}, /healthz and
-// /metrics (the gatherer in the Prometheus formats). tracer may be nil for
-// no tracing.
-func newMux(work workload, tracer trace.Tracer, requests prometheus.Counter, gatherer prometheus.Gatherer) *http.ServeMux {
+// /metrics (the gatherer in the Prometheus formats), plus what ex adds.
+// tracer may be nil for no tracing.
+func newMux(work workload, tracer trace.Tracer, requests prometheus.Counter, gatherer prometheus.Gatherer, ex extras) *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.Handle("GET /process/{item_id}", &processHandler{work: work, tracer: tracer, requests: requests})
+	mux.Handle("GET /process/{item_id}", &processHandler{work: work, tracer: tracer, requests: requests, downstream: ex.downstream})
+	if ex.handoff {
+		mux.Handle("GET /handoff/good/{item_id}", &handoffHandler{tracer: tracer, good: true, dropContext: ex.dropContext})
+		mux.Handle("GET /handoff/bad/{item_id}", &handoffHandler{tracer: tracer})
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok"))

@@ -29,6 +29,11 @@ type readyEvent struct {
 	OtelEnv    map[string]string `json:"otel_env"`
 	Workload   readyWorkload     `json:"workload"`
 	Blocking   bool              `json:"blocking"`
+	// The fields for `otelbench verify` appear only when set, so the
+	// benchmark's ready line is unchanged.
+	Mistake    Mistake `json:"mistake,omitempty"`
+	Downstream string  `json:"downstream,omitempty"`
+	Handoff    bool    `json:"handoff,omitempty"`
 }
 
 // readyWorkload is the workload as the ready line shows it.
@@ -64,9 +69,14 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ex, err := newExtras(cfg, tel)
+	if err != nil {
+		return errors.Join(err, shutdown(noFinalMetrics(cfg), nil, tel, reg, stderr))
+	}
+	defer ex.downstream.close()
 	work := workload{cpu: cfg.CPU, sleep: cfg.Sleep, extraSpans: cfg.ExtraSpans}
 	srv := &http.Server{
-		Handler:           newService(work, tel, m, reg),
+		Handler:           newServiceWith(work, tel, m, reg, ex),
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          log.New(stderr, "http: ", 0),
 	}
@@ -102,7 +112,25 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 // newService returns the service's handler: the routes, wrapped in otelhttp
 // when tel traces.
 func newService(work workload, tel *telemetry, m *Metrics, g prometheus.Gatherer) http.Handler {
-	return tel.instrument(newMux(work, tel.tracer(), m.requests, g))
+	return newServiceWith(work, tel, m, g, extras{})
+}
+
+// newServiceWith is newService with the opt-in parts in ex.
+func newServiceWith(work workload, tel *telemetry, m *Metrics, g prometheus.Gatherer, ex extras) http.Handler {
+	return tel.instrument(newMux(work, tel.tracer(), m.requests, g, ex))
+}
+
+// newExtras builds the opt-in parts that cfg asks for.
+func newExtras(cfg Config, tel *telemetry) (extras, error) {
+	ex := extras{handoff: cfg.Handoff, dropContext: cfg.Mistake == MistakeDroppedContext}
+	if cfg.Downstream != "" {
+		d, err := newDownstream(cfg.Downstream, tel)
+		if err != nil {
+			return extras{}, err
+		}
+		ex.downstream = d
+	}
+	return ex, nil
 }
 
 // noFinalMetrics returns cfg without a final metrics path: a target that
@@ -128,7 +156,12 @@ func writeReady(w io.Writer, addr string, cfg Config, tel *telemetry) error {
 			Sleep:      cfg.Sleep.String(),
 			ExtraSpans: cfg.ExtraSpans,
 		},
-		Blocking: cfg.Blocking,
+		Blocking:   cfg.Blocking,
+		Downstream: cfg.Downstream,
+		Handoff:    cfg.Handoff,
+	}
+	if cfg.Mistake != MistakeNone {
+		ev.Mistake = cfg.Mistake
 	}
 	if ev.Processor == nil {
 		ev.Processor = json.RawMessage("null")

@@ -51,7 +51,12 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, reg prometheus.Gathe
 			return err
 		})
 	}
-	if tel.tp != nil {
+	switch {
+	case tel.tp != nil && cfg.Mistake == MistakeNoFlush:
+		// The mistake on purpose: exit with the batch processor's queue
+		// unexported.
+		fmt.Fprintf(stderr, "shutdown: skipping tracer provider force flush and shutdown (mistake %s)\n", cfg.Mistake)
+	case tel.tp != nil:
 		step("tracer provider force flush", tel.tp.ForceFlush)
 		step("tracer provider shutdown", tel.tp.Shutdown)
 	}

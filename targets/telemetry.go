@@ -40,6 +40,9 @@ type telemetry struct {
 	// processor is the effective configuration of the real span processor,
 	// as reported by its MarshalLog, ready to embed in the ready line.
 	processor json.RawMessage
+	// mistake is the wiring mistake built in on purpose; "" or MistakeNone
+	// for the correct wiring.
+	mistake Mistake
 }
 
 // tracer returns the tracer for the handler's manual spans, or nil when not
@@ -57,20 +60,51 @@ func (t *telemetry) instrument(h http.Handler) http.Handler {
 	if t.tp == nil {
 		return h
 	}
-	return instrument(h, t.tp, t.propagators)
+	return instrument(h, t.tp, t.propagators, t.mistake)
+}
+
+// transport wraps base in otelhttp.Transport for a traced variant, with the
+// same tracer provider and propagators as the server side, and returns base
+// itself otherwise.
+func (t *telemetry) transport(base http.RoundTripper) http.RoundTripper {
+	if t.tp == nil {
+		return base
+	}
+	return otelhttp.NewTransport(base,
+		otelhttp.WithTracerProvider(t.tp),
+		otelhttp.WithPropagators(t.propagators),
+		otelhttp.WithMeterProvider(metricnoop.NewMeterProvider()),
+	)
 }
 
 // instrument wraps h (the whole ServeMux, so that the span takes its name
 // from Request.Pattern) in otelhttp with an explicit tracer provider and
 // propagators, a noop meter provider so only tracing is measured, and a
-// filter that leaves /healthz and /metrics untraced.
-func instrument(h http.Handler, tp trace.TracerProvider, prop propagation.TextMapPropagator) http.Handler {
-	return otelhttp.NewHandler(h, "otelbench-target",
+// filter that leaves /healthz and /metrics untraced. A mistake other than
+// MistakeNone changes this on purpose (see instrumentOptions).
+func instrument(h http.Handler, tp trace.TracerProvider, prop propagation.TextMapPropagator, mistake Mistake) http.Handler {
+	return otelhttp.NewHandler(h, "otelbench-target", instrumentOptions(tp, prop, mistake)...)
+}
+
+// instrumentOptions returns the otelhttp options of instrument: without the
+// filter for MistakeNoFilter, and naming spans after the raw path for
+// MistakeRawPathNames (the formatter is called again after the handler, so
+// the name stays raw).
+func instrumentOptions(tp trace.TracerProvider, prop propagation.TextMapPropagator, mistake Mistake) []otelhttp.Option {
+	opts := []otelhttp.Option{
 		otelhttp.WithTracerProvider(tp),
 		otelhttp.WithPropagators(prop),
 		otelhttp.WithMeterProvider(metricnoop.NewMeterProvider()),
-		otelhttp.WithFilter(filters.None(filters.Path("/healthz"), filters.Path("/metrics"))),
-	)
+	}
+	if mistake != MistakeNoFilter {
+		opts = append(opts, otelhttp.WithFilter(filters.None(filters.Path("/healthz"), filters.Path("/metrics"))))
+	}
+	if mistake == MistakeRawPathNames {
+		opts = append(opts, otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+			return r.Method + " " + r.URL.Path
+		}))
+	}
+	return opts
 }
 
 // newPropagators returns W3C trace context plus baggage.
@@ -97,21 +131,33 @@ func newResource(ctx context.Context) (*resource.Resource, error) {
 // newTelemetry builds the tracing of cfg.Variant. For VariantNone it builds
 // nothing, not even the exporter. For a traced variant it also installs the
 // global propagators and an error handler writing to stderr, as a
-// user's service would.
+// user's service would. cfg.Mistake may leave out the propagators
+// (MistakeNoPropagator) or the resource (MistakeNoServiceName) on purpose.
 func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer) (*telemetry, error) {
 	if cfg.Variant == VariantNone {
 		return &telemetry{}, nil
 	}
 	otel.SetErrorHandler(newErrorLog(stderr, m))
-	prop := newPropagators()
-	otel.SetTextMapPropagator(prop)
+	var prop propagation.TextMapPropagator
+	if cfg.Mistake == MistakeNoPropagator {
+		// What otelhttp falls back to when nobody set the global: a
+		// composite of nothing, which extracts and injects nothing.
+		prop = propagation.NewCompositeTextMapPropagator()
+	} else {
+		prop = newPropagators()
+		otel.SetTextMapPropagator(prop)
+	}
 
-	res, err := newResource(ctx)
-	switch {
-	case errors.Is(err, resource.ErrPartialResource):
-		fmt.Fprintf(stderr, "resource: %v (continuing with what was understood)\n", err)
-	case err != nil:
-		return nil, fmt.Errorf("building resource: %w", err)
+	var tpOpts []sdktrace.TracerProviderOption
+	if cfg.Mistake != MistakeNoServiceName {
+		res, err := newResource(ctx)
+		switch {
+		case errors.Is(err, resource.ErrPartialResource):
+			fmt.Fprintf(stderr, "resource: %v (continuing with what was understood)\n", err)
+		case err != nil:
+			return nil, fmt.Errorf("building resource: %w", err)
+		}
+		tpOpts = append(tpOpts, sdktrace.WithResource(res))
 	}
 
 	// No options: OTEL_EXPORTER_OTLP_* decide, exactly as on a user's service.
@@ -145,11 +191,10 @@ func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer)
 
 	// No WithSampler: OTEL_TRACES_SAMPLER(_ARG) decide, default
 	// ParentBased(AlwaysSample).
-	tp := sdktrace.NewTracerProvider(
-		sdktrace.WithResource(res),
+	tp := sdktrace.NewTracerProvider(append(tpOpts,
 		sdktrace.WithSpanProcessor(newTimedProcessor(sp, m)),
-	)
-	return &telemetry{tp: tp, propagators: prop, processor: processor}, nil
+	)...)
+	return &telemetry{tp: tp, propagators: prop, processor: processor, mistake: cfg.Mistake}, nil
 }
 
 // processorConfig returns the JSON for the ready line's "processor" field.

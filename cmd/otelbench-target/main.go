@@ -3,6 +3,11 @@
 // batch), writes one JSON "ready" line to stdout once it listens, and on
 // SIGTERM or SIGINT drains, flushes its spans and writes its final metrics.
 //
+// The flags -mistake, -downstream and -handoff-routes exist for
+// `otelbench verify`: they build in a classic wiring mistake, make /process
+// call a downstream URL, and add the goroutine hand-off routes. All are off
+// by default, and the benchmark never passes them.
+//
 // Exit status: 0 after a clean shutdown, 1 if running or shutting down
 // failed (for example a shutdown step timed out), 2 for bad flags.
 //
@@ -69,6 +74,10 @@ func parseFlags(args []string, stderr io.Writer) (targets.Config, error) {
 	fs.BoolVar(&cfg.Blocking, "blocking", false, "batch variant: block OnEnd when the queue is full instead of dropping")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", targets.DefaultShutdownTimeout, "bound on the whole graceful shutdown")
 	fs.StringVar(&cfg.FinalMetricsPath, "final-metrics", "", "`file` to write the final metrics to (Prometheus text) at shutdown")
+	// For `otelbench verify` only; the benchmark never passes these.
+	mistake := fs.String("mistake", string(targets.MistakeNone), fmt.Sprintf("for otelbench verify: build in one classic wiring mistake, one of %v", targets.Mistakes))
+	fs.StringVar(&cfg.Downstream, "downstream", "", "for otelbench verify: `URL` that each /process request GETs through otelhttp.Transport")
+	fs.BoolVar(&cfg.Handoff, "handoff-routes", false, "for otelbench verify: add GET /handoff/good/{item_id} and GET /handoff/bad/{item_id}")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return cfg, err
@@ -83,6 +92,11 @@ func parseFlags(args []string, stderr io.Writer) (targets.Config, error) {
 		return cfg, err
 	}
 	cfg.Variant = v
+	m, err := targets.ParseMistake(*mistake)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Mistake = m
 	if err := cfg.Validate(); err != nil {
 		return cfg, err
 	}

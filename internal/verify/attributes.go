@@ -1,0 +1,97 @@
+package verify
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/otelbench/otelbench/internal/sink"
+)
+
+// Attributes checks claim 3 on the server spans of a phase: each has
+// http.request.method, http.response.status_code and a route (the
+// http.route attribute, or a name "METHOD /route" from the route template),
+// and the resource names the service (service.name set, not the SDK's
+// unknown_service default).
+func Attributes(p Phase) Check {
+	c := Check{Name: CheckAttributes}
+	ix := newSpanIndex(p.Spans)
+	var servers []*sink.Span
+	for _, s := range ix.all {
+		if s.Kind == sink.SpanKindServer {
+			servers = append(servers, s)
+		}
+	}
+	if len(servers) == 0 {
+		c.Status = StatusFail
+		c.Summary = "no server span arrived"
+		c.Evidence = p.unanswered()
+		return c
+	}
+
+	method := findings{what: "server spans without " + attrMethod}
+	status := findings{what: "server spans without " + attrStatusCode}
+	noRoute := findings{what: "server spans without a route (no http.route, and the name is not \"METHOD /route\")"}
+	service := findings{what: "spans whose resource does not name the service"}
+	services := map[string]bool{}
+	routes := map[string]bool{}
+	routeFromName := 0
+	for _, s := range servers {
+		if s.Attributes[attrMethod] == "" {
+			hint := ""
+			if s.Attributes["http.method"] != "" {
+				hint = " (it has http.method: old semantic conventions)"
+			}
+			method.add("%s%s", describe(s), hint)
+		}
+		if s.Attributes[attrStatusCode] == "" {
+			status.add("%s", describe(s))
+		}
+		if r, fromName := route(s); r == "" {
+			noRoute.add("%s", describe(s))
+		} else {
+			routes[r] = true
+			if fromName {
+				routeFromName++
+			}
+		}
+		name, ok := s.Resource[attrServiceName]
+		services[name] = true
+		switch {
+		case !ok || name == "":
+			service.add("%s: the resource has no service.name (set OTEL_SERVICE_NAME or a resource with service.name)", describe(s))
+		case strings.HasPrefix(name, "unknown_service"):
+			service.add("%s: service.name=%s, the SDK default (set OTEL_SERVICE_NAME or a resource with service.name)", describe(s), name)
+		}
+	}
+
+	for _, f := range []*findings{&method, &status, &noRoute, &service} {
+		c.Evidence = append(c.Evidence, f.evidence()...)
+	}
+	if method.n+status.n+noRoute.n+service.n > 0 {
+		c.Status = StatusFail
+		c.Summary = fmt.Sprintf("%d server spans: %d without %s, %d without %s, %d without a route, %d without the service's name",
+			len(servers), method.n, attrMethod, status.n, attrStatusCode, noRoute.n, service.n)
+		return c
+	}
+	c.Status = StatusPass
+	where := "in http.route"
+	if routeFromName == len(servers) {
+		where = "in the span name (no http.route attribute)"
+	} else if routeFromName > 0 {
+		where = fmt.Sprintf("in http.route or, for %d spans, the span name", routeFromName)
+	}
+	c.Summary = fmt.Sprintf("%d server spans: %s, %s, route %s %s, service.name=%s",
+		len(servers), attrMethod, attrStatusCode, joinMax(sortedKeys(routes), 3), where, strings.Join(sortedKeys(services), ","))
+	return c
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
