@@ -9,10 +9,11 @@ cd "$(dirname "$0")/.."
 rate=${1:-1000}
 duration=${2:-5s}
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 make -s build
-go build -o "$work/vegeta" github.com/tsenart/vegeta/v12
+GOBIN="$work" go install github.com/tsenart/vegeta/v12@v12.13.0
 
 # vegeta's CLI against a fresh uninstrumented target.
 bin/otelbench-target -variant none -cpu 20us >"$work/ready" 2>"$work/target.log" &

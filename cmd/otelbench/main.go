@@ -4,6 +4,7 @@
 //	otelbench run -profile profiles/default.yaml   measure, write results/<run>/, print the report
 //	otelbench report results/<run>                 print the report of a finished run
 //	otelbench sink -listen 127.0.0.1:4317          run the counting OTLP/gRPC sink on its own
+//	otelbench verify                               check that a service's tracing is wired correctly
 //
 // Exit codes: 0 success, 1 failure, 2 bad usage or bad input, 130 interrupted
 // (what was measured until then is kept).
@@ -69,7 +70,9 @@ const usage = `usage: otelbench <command> [flags]
 commands:
   run     measure a profile:        otelbench run -profile profiles/default.yaml
   report  report a finished run:    otelbench report results/<run>
+  compare compare two runs:         otelbench compare [-fail-on 5%] results/A results/B
   sink    run the OTLP/gRPC sink:   otelbench sink -listen 127.0.0.1:4317
+  verify  check tracing wiring:     otelbench verify [-cmd 'mysvc' -url http://127.0.0.1:8080/items/{id}]
 
 "otelbench <command> -h" lists a command's flags.`
 
@@ -86,6 +89,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return reportCmd(ctx, args[1:], stdout, stderr)
 	case "sink":
 		return sinkCmd(ctx, args[1:], stdout, stderr)
+	case "verify":
+		return verifyCmd(ctx, args[1:], stdout, stderr)
+	case "compare":
+		return compareCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -14,9 +14,9 @@ import (
 )
 
 func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("report", "otelbench report [-format text|md|json] [-write] results/<run>", stderr)
-	format := fs.String("format", "text", "output format: text, md or json")
-	write := fs.Bool("write", false, "also rewrite summary.json and report.md in the run directory")
+	fs := newFlagSet("report", "otelbench report [-format text|md|html|json] [-write] results/<run>", stderr)
+	format := fs.String("format", "text", "output format: text, md, html or json")
+	write := fs.Bool("write", false, "also rewrite summary.json, report.md and report.html in the run directory")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if *write {
-		if err := saveReports(dir, s); err != nil {
+		if err := saveReports(dir, s, l); err != nil {
 			return err
 		}
 	}
@@ -42,17 +42,19 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return report.Text(stdout, s)
 	case "md":
 		return report.Markdown(stdout, s)
+	case "html":
+		return report.HTML(stdout, s, l)
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
 	default:
-		return usageError{fmt.Errorf("report: unknown format %q (want text, md or json)", *format)}
+		return usageError{fmt.Errorf("report: unknown format %q (want text, md, html or json)", *format)}
 	}
 }
 
-// writeReports builds the summary of a run directory, saves summary.json and
-// report.md there and prints the text report.
+// writeReports builds the summary of a run directory, saves summary.json,
+// report.md and report.html there and prints the text report.
 func writeReports(dir string, stdout io.Writer) error {
 	l, err := results.Open(dir)
 	if err != nil {
@@ -62,13 +64,15 @@ func writeReports(dir string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := saveReports(dir, s); err != nil {
+	if err := saveReports(dir, s, l); err != nil {
 		return err
 	}
 	return report.Text(stdout, s)
 }
 
-func saveReports(dir string, s *summary.Summary) error {
+// saveReports writes summary.json, report.md and report.html (whose charts
+// also read the cells' raw results from l) into the run directory.
+func saveReports(dir string, s *summary.Summary, l *results.Loaded) error {
 	if err := results.WriteJSON(filepath.Join(dir, results.SummaryFile), s); err != nil {
 		return err
 	}
@@ -76,5 +80,19 @@ func saveReports(dir string, s *summary.Summary) error {
 	if err := report.Markdown(&md, s); err != nil {
 		return err
 	}
-	return results.WriteFileAtomic(filepath.Join(dir, results.ReportFile), md.Bytes())
+	if err := results.WriteFileAtomic(filepath.Join(dir, results.ReportFile), md.Bytes()); err != nil {
+		return err
+	}
+	var bench bytes.Buffer // Go's benchmark format, for benchstat
+	if err := report.Bench(&bench, l); err != nil {
+		return err
+	}
+	if err := results.WriteFileAtomic(filepath.Join(dir, results.BenchFile), bench.Bytes()); err != nil {
+		return err
+	}
+	var page bytes.Buffer
+	if err := report.HTML(&page, s, l); err != nil {
+		return err
+	}
+	return results.WriteFileAtomic(filepath.Join(dir, report.HTMLFile), page.Bytes())
 }

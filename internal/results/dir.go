@@ -15,6 +15,7 @@ const (
 	RunFile     = "run.json"
 	SummaryFile = "summary.json"
 	ReportFile  = "report.md"
+	BenchFile   = "bench.txt"
 	CellsDir    = "cells"
 	CellFile    = "cell.json"
 	ResultsGob  = "results.gob"
