@@ -137,10 +137,15 @@ func TestSmokeEndToEnd(t *testing.T) {
 
 	// The printed report has its sections and a row per variant.
 	for _, want := range []string{"200 requests/s", "none (baseline)", "sync", "batch-q16", "sampled-10",
-		"How to read the span columns", "Recommendation", "sdktrace.NewTracerProvider("} {
+		"How to read the span columns", "Recommendation"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+	// Whether a variant qualifies depends on this machine's noise; either
+	// way the recommendation section must say something definite.
+	if !strings.Contains(stdout, "sdktrace.NewTracerProvider(") && !strings.Contains(stdout, "No measured variant qualifies.") {
+		t.Errorf("the recommendation neither gives settings nor says none qualifies:\n%s", stdout)
 	}
 	if !strings.Contains(stderr, "[5/5 ") {
 		t.Errorf("no progress line for the last cell in stderr:\n%s", stderr)
