@@ -22,15 +22,9 @@ type Pinning struct {
 // SplitCPUs pins the load generator to the first half of the CPUs this
 // process may use and the target to the second half. It needs at least two.
 func SplitCPUs() (*Pinning, error) {
-	var set unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &set); err != nil {
+	cpus, err := affinity(0)
+	if err != nil {
 		return nil, fmt.Errorf("reading CPU affinity: %w", err)
-	}
-	var cpus []int
-	for i := 0; i < 1024 && len(cpus) < set.Count(); i++ {
-		if set.IsSet(i) {
-			cpus = append(cpus, i)
-		}
 	}
 	if len(cpus) < 2 {
 		return nil, fmt.Errorf("pinning needs at least 2 CPUs, this process may use %d", len(cpus))
@@ -78,7 +72,7 @@ func PinSelf(cpus []int) error {
 	return nil
 }
 
-// affinity returns the CPUs thread tid may run on.
+// affinity returns the CPUs thread tid (0: the calling thread) may run on.
 func affinity(tid int) ([]int, error) {
 	var set unix.CPUSet
 	if err := unix.SchedGetaffinity(tid, &set); err != nil {

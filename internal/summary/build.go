@@ -88,7 +88,6 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 		lags           []float64
 		cpu            time.Duration
 		cpuRequests    uint64
-		p99s           []float64
 		bounds         []float64
 		counts         []uint64
 		onEndTotal     uint64
@@ -117,7 +116,6 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 		}
 		cpu += c.CPU.Window
 		cpuRequests += c.Load.Requests
-		p99s = append(p99s, float64(c.Load.Latency.P99))
 		row.PerRep.P50 = append(row.PerRep.P50, float64(c.Load.Latency.P50))
 		row.PerRep.P99 = append(row.PerRep.P99, float64(c.Load.Latency.P99))
 		if c.Load.Requests > 0 {
@@ -171,7 +169,7 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 			row.Warnings = append(row.Warnings, fmt.Sprintf("noisy: %s varies by %.0f%% between repetitions (coefficient of variation; limit %.0f%%)", c.name, 100*cv, 100*c.limit))
 		}
 	}
-	lo, hi := stats.MinMax(p99s)
+	lo, hi := stats.MinMax(row.PerRep.P99)
 	row.P99Low, row.P99High = time.Duration(lo), time.Duration(hi)
 	if cpuRequests > 0 {
 		row.CPUPerRequest = cpu / time.Duration(cpuRequests)
