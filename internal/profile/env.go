@@ -18,6 +18,9 @@ const (
 	envExporterTimeout = "OTEL_EXPORTER_OTLP_TIMEOUT"
 	envSampler         = "OTEL_TRACES_SAMPLER"
 	envSamplerArg      = "OTEL_TRACES_SAMPLER_ARG"
+	// EnvObservability turns on the SDK's experimental self-observability
+	// metrics when it is exactly "true".
+	EnvObservability = "OTEL_GO_X_OBSERVABILITY"
 )
 
 // SamplerParentBasedRatio is the OTEL_TRACES_SAMPLER value of kind sampled.
@@ -36,6 +39,7 @@ var typedEnv = map[string]string{
 	"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": `overrides the variant option "exporter_timeout"; use it instead of env`,
 	envSampler:                          `controlled by kind sampled and "sample_ratio"; use them instead of env`,
 	envSamplerArg:                       `controlled by the variant option "sample_ratio"; use it instead of env`,
+	EnvObservability:                    `controlled by the variant option "observability"; use it instead of env`,
 }
 
 // runnerEnv are the variables the runner sets on every target itself.
@@ -111,6 +115,9 @@ func (v Variant) Env() map[string]string {
 		if d != nil {
 			env[name] = strconv.FormatInt(d.D().Milliseconds(), 10)
 		}
+	}
+	if v.Observability {
+		env[EnvObservability] = "true"
 	}
 	if v.Kind == KindSampled {
 		env[envSampler] = SamplerParentBasedRatio

@@ -52,6 +52,7 @@ func TestParseGood(t *testing.T) {
 		Timeout:     DefaultTimeout,
 		MaxWorkers:  DefaultMaxWorkers,
 		Budget:      Budget{P99OverheadPct: DefaultP99OverheadPct},
+		Collector:   CollectorSink,
 		Variants:    []Variant{{Name: "base", Kind: KindNone}},
 		Path:        "min.yaml",
 	}
@@ -113,6 +114,7 @@ func TestParseFull(t *testing.T) {
 		Workload:    Workload{CPU: Duration(50 * time.Microsecond), Sleep: Duration(1500 * time.Microsecond), ExtraSpans: 1},
 		Sink:        Sink{Delay: Duration(10 * time.Millisecond)},
 		Budget:      Budget{P99OverheadPct: 12.5},
+		Collector:   CollectorSink,
 		Variants: []Variant{
 			{Name: "baseline", Kind: KindNone},
 			{Name: "sync", Kind: KindSync, ExporterTimeout: ptr(Duration(2 * time.Second))},

@@ -63,6 +63,11 @@ type Profile struct {
 	Workload Workload `json:"workload"`
 	// Sink configures the OTLP sink the target exports to.
 	Sink Sink `json:"sink"`
+	// Collector is what receives the spans: the embedded sink (default) or
+	// a real OpenTelemetry Collector.
+	Collector Collector `json:"collector,omitempty"`
+	// Burst, when set, adds a load spike to every measured attack.
+	Burst *Burst `json:"burst,omitempty"`
 	// Budget is the overhead a variant may add and still pass.
 	Budget Budget `json:"budget"`
 	// Variants are the tracing setups to compare; at least one is KindNone.
@@ -83,10 +88,52 @@ type Workload struct {
 	ExtraSpans int `json:"extra_spans"`
 }
 
-// Sink configures the OTLP sink that receives the target's spans.
+// Sink configures the OTLP sink that receives the target's spans, and the
+// ways it misbehaves on purpose. Windows are relative to the start of each
+// measured attack; the other faults apply from the start of each cell.
 type Sink struct {
-	// Delay is how long the sink waits before answering each export.
+	// Delay is how long the sink waits before answering each export (a
+	// fixed latency). It excludes Latency.
 	Delay Duration `json:"delay"`
+	// Latency, when set, draws each export's latency from a lognormal
+	// distribution with this median and 99th percentile.
+	Latency *LatencyDist `json:"latency,omitempty"`
+	// Spikes adds occasional extra latency.
+	Spikes *Spikes `json:"spikes,omitempty"`
+	// Errors answers a fraction of exports with a gRPC error.
+	Errors *Errors `json:"errors,omitempty"`
+	// Outages are windows in which the sink refuses connections; it comes
+	// back on the same address.
+	Outages []Window `json:"outages,omitempty"`
+	// BlackHoles are windows in which exports are accepted but never
+	// answered.
+	BlackHoles []Window `json:"black_holes,omitempty"`
+	// CapSpansPerSec, when positive, caps the spans per second the sink
+	// accepts (a back end that drains slowly).
+	CapSpansPerSec float64 `json:"cap_spans_per_sec,omitempty"`
+	// CapBurst is the cap's bucket size in spans; 0 means one second's worth.
+	CapBurst float64 `json:"cap_burst,omitempty"`
+	// Seed seeds the random faults (latency, spikes, errors).
+	Seed uint64 `json:"seed,omitempty"`
+}
+
+// Collector names what receives the targets' spans.
+type Collector string
+
+const (
+	// CollectorSink is the embedded sink, which counts and can misbehave.
+	CollectorSink Collector = "sink"
+	// CollectorOtelcol is a real OpenTelemetry Collector built by
+	// `make collector`, whose own counters are read for the accounting.
+	CollectorOtelcol Collector = "otelcol"
+)
+
+// Burst is a load spike inside each measured attack: the request rate is
+// multiplied by Factor from At for Length, then returns to the cell's rate.
+type Burst struct {
+	At     Duration `json:"at"`
+	Length Duration `json:"length"`
+	Factor float64  `json:"factor"`
 }
 
 // Budget is the overhead a variant may add over the baseline.
@@ -120,6 +167,10 @@ type Variant struct {
 	Blocking bool `json:"blocking,omitempty"`
 	// SampleRatio is the trace-ID ratio of kind sampled, in (0, 1].
 	SampleRatio *float64 `json:"sample_ratio,omitempty"`
+	// Observability turns on the SDK's experimental self-observability
+	// metrics (OTEL_GO_X_OBSERVABILITY=true), which expose its count of
+	// spans dropped on a full queue. It costs about 0.7 µs per span.
+	Observability bool `json:"observability,omitempty"`
 	// ExtraEnv is the profile's env block: extra environment for the
 	// target (all kinds but none). It is not named Env because the method
 	// Env returns the variant's complete environment.

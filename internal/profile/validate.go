@@ -27,10 +27,12 @@ const (
 // The keys each mapping accepts, in the order they are documented.
 var (
 	topKeys = []string{"name", "description", "rates", "duration", "warmup", "repetitions",
-		"timeout", "max_workers", "seed", "workload", "sink", "budget", "variants"}
+		"timeout", "max_workers", "seed", "workload", "sink", "collector", "burst", "budget", "variants"}
 	workloadKeys = []string{"cpu", "sleep", "extra_spans"}
-	sinkKeys     = []string{"delay"}
-	budgetKeys   = []string{"p99_overhead_pct"}
+	sinkKeys     = []string{"delay", "latency", "spikes", "errors", "outages", "black_holes",
+		"cap_spans_per_sec", "cap_burst", "seed"}
+	burstKeys  = []string{"at", "length", "factor"}
+	budgetKeys = []string{"p99_overhead_pct"}
 )
 
 // blockHint suggests the block a misplaced top-level key belongs to, such as
@@ -89,7 +91,20 @@ func (d *decoder) profile(root *yaml.Node) *Profile {
 		d.workload(e, &p.Workload)
 	}
 	if e, ok := m["sink"]; ok {
-		d.sink(e, &p.Sink)
+		d.sink(e, &p.Sink, p.Duration.D())
+	}
+	p.Collector = CollectorSink
+	if e, ok := m["collector"]; ok {
+		p.Collector = d.collector(e)
+		if p.Collector == CollectorOtelcol && p.Sink.HasFaults() {
+			d.keyErrorf(e, "otelcol cannot misbehave on purpose: the sink's faults (latency, spikes, errors, outages, black_holes, cap) apply only to the embedded sink")
+		}
+		if p.Collector == CollectorOtelcol && p.Sink.Delay > 0 {
+			d.keyErrorf(e, "otelcol has no delay: remove sink.delay or use the embedded sink")
+		}
+	}
+	if e, ok := m["burst"]; ok {
+		p.Burst = d.burst(e, p.Duration.D())
 	}
 	if e, ok := m["budget"]; ok {
 		d.budget(e, &p.Budget)
@@ -144,12 +159,106 @@ func (d *decoder) workload(e entry, w *Workload) {
 	}
 }
 
-// sink decodes the sink block into s.
-func (d *decoder) sink(e entry, s *Sink) {
+// sink decodes the sink block into s; dur is the measurement's length, which
+// fault windows must start inside.
+func (d *decoder) sink(e entry, s *Sink, dur time.Duration) {
 	m := d.fields(e, sinkKeys, nil)
 	if e, ok := m["delay"]; ok {
 		s.Delay, _ = d.duration(e, durRule{max: maxSinkDelay})
 	}
+	if le, ok := m["latency"]; ok {
+		s.Latency = d.latency(le)
+		if s.Latency != nil && s.Delay > 0 {
+			d.keyErrorf(le, "excludes delay (a fixed latency); give one or the other")
+		}
+	}
+	if se, ok := m["spikes"]; ok {
+		s.Spikes = d.spikes(se)
+	}
+	if ee, ok := m["errors"]; ok {
+		s.Errors = d.errorsBlock(ee)
+	}
+	if oe, ok := m["outages"]; ok {
+		s.Outages = d.windows(oe, dur)
+	}
+	if be, ok := m["black_holes"]; ok {
+		s.BlackHoles = d.windows(be, dur)
+	}
+	if ce, ok := m["cap_spans_per_sec"]; ok {
+		if v, ok := d.number(ce); ok {
+			if !(v > 0 && v <= maxCapRate) {
+				d.keyErrorf(ce, "must be greater than 0 and at most %d spans per second (got %s)", maxCapRate, ce.val.Value)
+			} else {
+				s.CapSpansPerSec = v
+			}
+		}
+	}
+	if ce, ok := m["cap_burst"]; ok {
+		if v, ok := d.number(ce); ok {
+			switch {
+			case !(v >= 0 && v <= maxCapRate):
+				d.keyErrorf(ce, "must be between 0 and %d spans (got %s)", maxCapRate, ce.val.Value)
+			case s.CapSpansPerSec == 0:
+				d.keyErrorf(ce, "needs cap_spans_per_sec")
+			default:
+				s.CapBurst = v
+			}
+		}
+	}
+	if se, ok := m["seed"]; ok {
+		if v, ok := d.integer(se, 0, math.MaxInt); ok {
+			s.Seed = uint64(v)
+		}
+	}
+}
+
+// collector decodes the collector key.
+func (d *decoder) collector(e entry) Collector {
+	s, ok := d.str(e)
+	if !ok {
+		return CollectorSink
+	}
+	switch c := Collector(s); c {
+	case CollectorSink, CollectorOtelcol:
+		return c
+	}
+	d.keyErrorf(e, "unknown collector %q (want sink, the embedded one, or otelcol, built by `make collector`)", s)
+	return CollectorSink
+}
+
+// burst decodes the burst block; dur is the measurement's length, which the
+// burst must start inside.
+func (d *decoder) burst(e entry, dur time.Duration) *Burst {
+	m := d.fields(e, burstKeys, nil)
+	if m == nil {
+		return nil
+	}
+	d.require(m, e.key.Line, e.path, burstKeys...)
+	var b Burst
+	ok1, ok2, ok3 := false, false, false
+	if ae, ok := m["at"]; ok {
+		b.At, ok1 = d.duration(ae, durRule{max: maxDuration})
+		if ok1 && dur > 0 && b.At.D() >= dur {
+			d.keyErrorf(ae, "%s is not inside the measurement (duration %s)", b.At, Duration(dur))
+			ok1 = false
+		}
+	}
+	if le, ok := m["length"]; ok {
+		b.Length, ok2 = d.duration(le, durRule{positive: true, max: maxDuration})
+	}
+	if fe, ok := m["factor"]; ok {
+		if v, ok := d.number(fe); ok {
+			if !(v > 1 && v <= 100) {
+				d.keyErrorf(fe, "must be greater than 1 and at most 100 (got %s): the burst multiplies the cell's rate", fe.val.Value)
+			} else {
+				b.Factor, ok3 = v, true
+			}
+		}
+	}
+	if !ok1 || !ok2 || !ok3 {
+		return nil
+	}
+	return &b
 }
 
 // budget decodes the budget block into b.

@@ -17,7 +17,7 @@ const (
 // variantKeys are the keys a variant accepts, in the order they are
 // documented.
 var variantKeys = []string{"name", "kind", "queue_size", "max_export_batch_size", "batch_timeout",
-	"export_timeout", "blocking", "exporter_timeout", "sample_ratio", "env"}
+	"export_timeout", "blocking", "exporter_timeout", "sample_ratio", "observability", "env"}
 
 // appliesTo lists the kinds each variant option applies to; name and kind
 // apply to all.
@@ -29,6 +29,7 @@ var appliesTo = map[string][]Kind{
 	"blocking":              {KindBatch, KindSampled},
 	"exporter_timeout":      {KindSync, KindBatch, KindSampled},
 	"sample_ratio":          {KindSampled},
+	"observability":         {KindSync, KindBatch, KindSampled},
 	"env":                   {KindSync, KindBatch, KindSampled},
 }
 
@@ -159,6 +160,9 @@ func (d *decoder) options(v *Variant, m map[string]entry) {
 	}
 	if e, ok := m["blocking"]; ok {
 		v.Blocking, _ = d.boolean(e)
+	}
+	if e, ok := m["observability"]; ok {
+		v.Observability, _ = d.boolean(e)
 	}
 	if e, ok := m["sample_ratio"]; ok {
 		r, ok := d.number(e)
