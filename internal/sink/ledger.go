@@ -33,6 +33,11 @@ type ledger struct {
 	index  map[TraceID]int // position of each trace in traces
 	traces []traceSpans
 	since  time.Time
+	// fresh and arrivals describe the distinct spans received in the
+	// period: how long after their end, and when (ArrivalBucket buckets
+	// from since).
+	fresh    Freshness
+	arrivals []int64
 }
 
 // newLedger returns an empty ledger whose period starts at since.
@@ -69,18 +74,33 @@ func (l *ledger) record(o outcome, code codes.Code, rss []*tracepb.ResourceSpans
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	now := time.Now()
+	nowNano := now.UnixNano()
 	l.stats.Requests++
+	fresh := int64(0)
 	for _, rs := range rss {
 		for _, ss := range rs.GetScopeSpans() {
 			for _, sp := range ss.GetSpans() {
-				l.add(sp)
+				if l.add(sp) {
+					fresh++
+					l.fresh.add(time.Duration(nowNano - int64(sp.GetEndTimeUnixNano())))
+				}
 			}
 		}
 	}
+	if fresh > 0 {
+		b := min(int(now.Sub(l.since)/ArrivalBucket), maxArrivalBuckets-1)
+		if b >= len(l.arrivals) {
+			l.arrivals = append(l.arrivals, make([]int64, b+1-len(l.arrivals))...)
+		}
+		l.arrivals[b] += fresh
+	}
 }
 
-// add counts one received span. l.mu must be held.
-func (l *ledger) add(sp *tracepb.Span) {
+// add counts one received span and reports whether it is a distinct span
+// seen for the first time (spans with invalid ids count as distinct).
+// l.mu must be held.
+func (l *ledger) add(sp *tracepb.Span) bool {
 	server := sp.GetKind() == tracepb.Span_SPAN_KIND_SERVER
 	l.stats.Spans++
 	if server {
@@ -90,7 +110,7 @@ func (l *ledger) add(sp *tracepb.Span) {
 	tid, sid := sp.GetTraceId(), sp.GetSpanId()
 	if len(tid) != len(TraceID{}) || len(sid) != 8 {
 		l.stats.InvalidIDs++
-		return
+		return true
 	}
 	id := TraceID(tid)
 	i, ok := l.index[id]
@@ -102,7 +122,9 @@ func (l *ledger) add(sp *tracepb.Span) {
 	// The byte order only has to be the same every time.
 	if !l.traces[i].add(binary.LittleEndian.Uint64(sid), server) {
 		l.stats.Duplicates++
+		return false
 	}
+	return true
 }
 
 // relistenFailed counts an outage after which the sink could not listen
@@ -126,9 +148,11 @@ func (l *ledger) reset() Snapshot {
 
 	l.mu.Lock()
 	now := time.Now()
-	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now}
+	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now, Freshness: l.fresh, Arrivals: l.arrivals}
 	oldIndex, oldTraces := l.index, l.traces
 	l.stats = Stats{}
+	l.fresh = Freshness{}
+	l.arrivals = nil
 	l.index = index
 	l.traces = nil
 	l.since = now

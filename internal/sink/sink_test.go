@@ -80,6 +80,21 @@ func TestCounts(t *testing.T) {
 				t.Errorf("Reset().Stats = %v\nwant           %v", snap.Stats, wantStats)
 			}
 			assertTraces(t, snap.Traces, want)
+			// Every distinct span is timed once, from its end to its
+			// arrival: within this test's life, and never negative.
+			if snap.Freshness.N != spans {
+				t.Errorf("Freshness.N = %d, want %d", snap.Freshness.N, spans)
+			}
+			if got := snap.Freshness.Quantile(1); got <= 0 || got > time.Minute {
+				t.Errorf("freshness max = %v, want a small positive delay", got)
+			}
+			var arrived int64
+			for _, n := range snap.Arrivals {
+				arrived += n
+			}
+			if arrived != spans {
+				t.Errorf("Arrivals sum to %d, want %d", arrived, spans)
+			}
 		})
 	}
 }

@@ -103,4 +103,9 @@ type Snapshot struct {
 	// Until is when the period ended: the Reset that returned the
 	// Snapshot.
 	Until time.Time
+	// Freshness is how long after their end the distinct spans arrived.
+	Freshness Freshness
+	// Arrivals counts distinct spans received per ArrivalBucket, from
+	// Since; nil when none arrived.
+	Arrivals []int64
 }
