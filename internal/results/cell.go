@@ -27,6 +27,36 @@ type Cell struct {
 	Spans  Spans     `json:"spans"`
 	OnEnd  Histogram `json:"on_end"`
 	Export Histogram `json:"export"`
+	// OnEndMax is the longest single OnEnd in the target.
+	OnEndMax time.Duration `json:"on_end_max_ns"`
+	// Timeline is the measured attack bucket by bucket, for faults and
+	// bursts that come and go within it.
+	Timeline *Timeline `json:"timeline,omitempty"`
+}
+
+// Timeline is the measured attack in fixed buckets of send time, and what
+// the sink received in buckets of the same width.
+type Timeline struct {
+	// Start is when the measured attack (and the sink's fault timeline)
+	// began.
+	Start time.Time `json:"start"`
+	// Bucket is the width of every bucket.
+	Bucket time.Duration `json:"bucket_ns"`
+	// Requests are the requests sent in each bucket.
+	Requests []Bucket `json:"requests"`
+	// Arrivals counts the distinct spans the embedded sink received in each
+	// bucket from Start (up to one bucket early: the sink's buckets start
+	// at the cell's start); nil with another collector.
+	Arrivals []int64 `json:"arrivals,omitempty"`
+}
+
+// Bucket is the requests sent within one bucket of a Timeline.
+type Bucket struct {
+	Requests int           `json:"requests"`
+	Errors   int           `json:"errors"`
+	P50      time.Duration `json:"p50_ns"`
+	P99      time.Duration `json:"p99_ns"`
+	Max      time.Duration `json:"max_ns"`
 }
 
 // Target is what is known of the target process of a cell.
@@ -100,8 +130,39 @@ type Spans struct {
 	Duplicates   int64 `json:"duplicates"`
 	ServerSpans  int64 `json:"server_spans"`
 	SinkRequests int64 `json:"sink_requests"`
+	// FailedByCode splits ExportFailed by the gRPC status code of the
+	// failed export call ("Unavailable", "DeadlineExceeded", ...).
+	FailedByCode map[string]int64 `json:"failed_by_code,omitempty"`
+	// Dropped counts spans the batch processor dropped because its queue
+	// was full; LostAtShutdown those still queued when the target exited.
+	// DropSource says where Dropped comes from: "sdk" (the SDK's own
+	// counter, OTEL_GO_X_OBSERVABILITY), "clean-shutdown" (the queue was
+	// drained at exit, so every span never handed to the exporter was
+	// dropped), "none" (sync: nothing is queued) or "unknown" (shutdown
+	// timed out without the SDK's counter: Dropped then holds dropped and
+	// lost at shutdown together).
+	Dropped        int64  `json:"dropped"`
+	LostAtShutdown int64  `json:"lost_at_shutdown"`
+	DropSource     string `json:"drop_source,omitempty"`
+	// ShutdownClean says the target's ForceFlush and Shutdown both
+	// returned in time without error.
+	ShutdownClean bool `json:"shutdown_clean"`
+	// SDKDropped and SDKQueued are the SDK's own queue-full drop count and
+	// its queue length at exit, when Observability was on.
+	Observability bool  `json:"observability,omitempty"`
+	SDKDropped    int64 `json:"sdk_dropped,omitempty"`
+	SDKQueued     int64 `json:"sdk_queued,omitempty"`
+	// Abandoned and Rejected count spans of exports the sink saw end
+	// without an OK: the client gave up, or the sink answered an error.
+	Abandoned int64 `json:"sink_abandoned_spans,omitempty"`
+	Rejected  int64 `json:"sink_rejected_spans,omitempty"`
 	// Lost is Ended − Received.
 	Lost int64 `json:"lost"`
+	// FreshnessP50, FreshnessP99 and FreshnessMax are how long after their
+	// end spans arrived at the sink (±15%: a log histogram).
+	FreshnessP50 time.Duration `json:"freshness_p50_ns"`
+	FreshnessP99 time.Duration `json:"freshness_p99_ns"`
+	FreshnessMax time.Duration `json:"freshness_max_ns"`
 	// Matched says whether trace matching applies: every request carried a
 	// sampled traceparent whose trace id the runner can recompute.
 	Matched bool `json:"matched"`

@@ -67,6 +67,9 @@ type SinkInfo struct {
 	Kind     string        `json:"kind"` // "embedded"
 	Endpoint string        `json:"endpoint"`
 	Delay    time.Duration `json:"delay_ns"`
+	// Faults describes, one line each, the misbehaviour the sink was set
+	// to; empty for a well-behaved sink.
+	Faults []string `json:"faults,omitempty"`
 }
 
 // VariantSetup is exactly what a variant's targets were started with.

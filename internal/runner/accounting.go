@@ -25,6 +25,9 @@ func accountSpans(v profile.Variant, w profile.Workload, tm targetMetrics, snap 
 		SinkRequests:   snap.Requests,
 	}
 	s.Lost = s.Ended - s.Received
+	s.FreshnessP50 = snap.Freshness.Quantile(0.50)
+	s.FreshnessP99 = snap.Freshness.Quantile(0.99)
+	s.FreshnessMax = snap.Freshness.Max
 	if ids == nil {
 		return s
 	}

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/otelbench/otelbench/internal/profile"
@@ -166,7 +167,7 @@ func TestAccountSpans(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := accountSpans(tc.v, w, tc.tm, tc.snap, tc.ids, tc.okItems)
-			if got != tc.want {
+			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("accountSpans:\n got %+v\nwant %+v", got, tc.want)
 			}
 			// Invariants that hold whatever the case.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/otelbench/otelbench/internal/profile"
 )
 
 // load describes one vegeta attack on a target.
@@ -23,6 +25,8 @@ type load struct {
 	// next numbers the items; shared by the warm-up and the measured attack of
 	// a cell so that every request of the cell has its own trace id.
 	next *atomic.Uint64
+	// burst, when set, adds a load spike to the attack.
+	burst *profile.Burst
 }
 
 // targeter returns a vegeta Targeter, safe for concurrent use, that asks for
@@ -54,7 +58,10 @@ func (l load) run(ctx context.Context, name string, each func(*vegeta.Result)) {
 	)
 	stop := context.AfterFunc(ctx, func() { atk.Stop() })
 	defer stop()
-	pacer := vegeta.ConstantPacer{Freq: l.rate, Per: time.Second}
+	var pacer vegeta.Pacer = vegeta.ConstantPacer{Freq: l.rate, Per: time.Second}
+	if b := l.burst; b != nil {
+		pacer = burstPacer{Base: float64(l.rate), At: b.At.D(), Length: b.Length.D(), Factor: b.Factor}
+	}
 	for res := range atk.Attack(l.targeter(), pacer, l.duration, name) {
 		each(res)
 	}

@@ -123,7 +123,14 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	cpu0, cpuErr := processCPU(t.cmd.Process.Pid)
 	self0 := selfCPU()
 	ld.duration = p.Duration.D()
+	ld.burst = p.Burst
+	// The sink's fault windows are relative to the start of the measured
+	// attack; the timeline buckets the results from the same instant.
+	attackStart := time.Now()
+	r.sink.StartTimeline(attackStart)
+	tl := newTimeline(attackStart)
 	ld.run(ctx, "measure", func(res *vegeta.Result) {
+		tl.add(res)
 		if r.live != nil {
 			r.live.results.Add(1)
 		}
@@ -136,6 +143,7 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 			encErr = enc.Encode(res)
 		}
 	})
+	r.sink.StopTimeline()
 	cpu1, cpuErr1 := processCPU(t.cmd.Process.Pid)
 	cell.Load.LoadGenCPU = selfCPU() - self0
 	m.Close()
@@ -169,6 +177,7 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	tm, metricsErr := readTargetMetrics(metricsPath)
 	cell.Spans = accountSpans(v, p.Workload, tm, snap, ids, okItems)
 	cell.OnEnd, cell.Export = tm.OnEnd, tm.Export
+	cell.Timeline = tl.result(&snap)
 
 	switch {
 	case ctx.Err() != nil:

@@ -65,7 +65,8 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	if _, err := os.Stat(opts.TargetBin); err != nil {
 		return "", fmt.Errorf("target binary: %w", err)
 	}
-	s, err := sink.Start(ctx, sink.Options{Delay: p.Sink.Delay.D()})
+	faults := sinkFaults(p.Sink)
+	s, err := sink.Start(ctx, sink.Options{Faults: faults})
 	if err != nil {
 		return "", fmt.Errorf("starting the embedded sink: %w", err)
 	}
@@ -90,7 +91,7 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		Started:     time.Now().UTC(),
 		Profile:     p,
 		Environment: fingerprint(ctx, opts.TargetBin),
-		Sink:        results.SinkInfo{Kind: "embedded", Endpoint: s.Endpoint(), Delay: p.Sink.Delay.D()},
+		Sink:        results.SinkInfo{Kind: "embedded", Endpoint: s.Endpoint(), Delay: p.Sink.Delay.D(), Faults: faults.Active()},
 	}
 	for _, v := range p.Variants {
 		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: r.targetEnv(v), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}

@@ -69,10 +69,22 @@ func Build(l *results.Loaded) (*Summary, error) {
 		compareToBaseline(rs.Rows)
 		s.Rates = append(s.Rates, rs)
 	}
+	s.Collector = l.Run.Sink.Kind
+	s.Faults = l.Run.Sink.Faults
+	if b := p.Burst; b != nil {
+		s.Burst = fmt.Sprintf("×%g the cell's rate from %s for %s of every measured attack", b.Factor, b.At, b.Length)
+	}
+	windows := faultWindows(p.Sink)
 	for _, c := range l.Cells {
 		if c.Status == results.StatusFailed {
 			s.Warnings = append(s.Warnings, fmt.Sprintf("cell %s failed: %s", c.Dir, c.Error))
 		}
+		if c.Status != results.StatusOK {
+			continue
+		}
+		a := account(c, windows)
+		s.Warnings = append(s.Warnings, a.Warnings...)
+		s.Accounting = append(s.Accounting, a)
 	}
 	s.Recommendation = recommend(s, p)
 	return s, nil
@@ -91,6 +103,9 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 		bounds         []float64
 		counts         []uint64
 		onEndTotal     uint64
+		onEndSum       float64
+		exportSum      float64
+		exportCount    uint64
 		histogramsFine = true
 		matchedAll     = true
 	)
@@ -133,6 +148,10 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 		bounds, counts, ok = stats.MergeHistograms(bounds, counts, c.OnEnd.Bounds, c.OnEnd.Counts)
 		histogramsFine = histogramsFine && ok
 		onEndTotal += c.OnEnd.Count
+		onEndSum += c.OnEnd.Sum
+		exportSum += c.Export.Sum
+		exportCount += c.Export.Count
+		row.Blocking.OnEndMax = max(row.Blocking.OnEndMax, c.OnEndMax)
 	}
 	if row.Reps == 0 {
 		row.AchievedRate = 0
@@ -187,6 +206,7 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 			row.OnEndResolution = 0
 		}
 	}
+	fillBlocking(&row, onEndSum, onEndTotal, exportSum, exportCount)
 	if row.Errors > 0 {
 		first := ""
 		if len(m.Errors) > 0 {
@@ -279,6 +299,27 @@ func finishSpans(row *Row) {
 	if t.Matched && t.MissingSpans != t.Lost {
 		row.Warnings = append(row.Warnings, fmt.Sprintf("accounting disagrees: trace matching finds %d spans missing, ended − received is %d",
 			t.MissingSpans, t.Lost))
+	}
+}
+
+// fillBlocking derives the export-blocking figures of a row from the sums
+// of its OnEnd and export histograms.
+func fillBlocking(row *Row, onEndSum float64, onEndCount uint64, exportSum float64, exportCount uint64) {
+	b := &row.Blocking
+	if onEndCount > 0 {
+		b.OnEndMean = secondsToDuration(onEndSum / float64(onEndCount))
+		b.PerRequest = b.OnEndMean * time.Duration(row.Spans.PerRequest)
+		if row.Latency.Mean > 0 {
+			b.Share = float64(b.PerRequest) / float64(row.Latency.Mean)
+		}
+	}
+	if exportCount > 0 {
+		b.ExportMean = secondsToDuration(exportSum / float64(exportCount))
+	}
+	// With the simple processor every OnEnd is its own export plus the wait
+	// for the lock; what is left after the exports is the wait.
+	if row.Kind == profile.KindSync && onEndCount > 0 && onEndSum > exportSum {
+		b.LockWait = secondsToDuration((onEndSum - exportSum) / float64(onEndCount))
 	}
 }
 

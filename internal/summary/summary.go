@@ -22,6 +22,15 @@ type Summary struct {
 	Budget         float64        `json:"p99_overhead_budget_pct"`
 	Rates          []RateSummary  `json:"rates"`
 	Recommendation Recommendation `json:"recommendation"`
+	// Collector is what received the spans ("embedded" sink or "otelcol").
+	Collector string `json:"collector,omitempty"`
+	// Faults lists the sink's misbehaviour during the run, one line each.
+	Faults []string `json:"faults,omitempty"`
+	// Burst describes the load spike of every measured attack, if any.
+	Burst string `json:"burst,omitempty"`
+	// Accounting is the span accounting of every measured cell, in run
+	// order.
+	Accounting []Account `json:"accounting,omitempty"`
 	// Warnings concern the run as a whole (unfinished cells, failures).
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -91,6 +100,8 @@ type Row struct {
 	OnEndP99        time.Duration `json:"on_end_p99"`
 	OnEndResolution float64       `json:"on_end_p99_resolution"`
 	OnEndCount      uint64        `json:"on_end_count"`
+	// Blocking is how long requests waited on span export.
+	Blocking Blocking `json:"blocking"`
 
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -115,4 +126,25 @@ type SpanTotals struct {
 	// SampledShare is received server spans over requests served: the share
 	// of requests whose trace was kept.
 	SampledShare float64 `json:"sampled_share"`
+}
+
+// Blocking is how long the request path waited on span export, from the
+// target's OnEnd and export histograms over every repetition (warm-up
+// included).
+type Blocking struct {
+	// OnEndMax is the longest single OnEnd.
+	OnEndMax time.Duration `json:"on_end_max"`
+	// OnEndMean is the mean time in OnEnd per span; PerRequest per request
+	// (OnEndMean × spans per request).
+	OnEndMean  time.Duration `json:"on_end_mean"`
+	PerRequest time.Duration `json:"per_request"`
+	// Share is PerRequest over the mean request latency: the part of the
+	// latency that waiting on span export explains.
+	Share float64 `json:"share"`
+	// LockWait is, for sync, the mean time per span spent waiting for other
+	// spans' exports (OnEnd minus its own export): the serialisation on the
+	// processor's lock.
+	LockWait time.Duration `json:"lock_wait,omitempty"`
+	// ExportMean is the mean duration of one ExportSpans call.
+	ExportMean time.Duration `json:"export_mean"`
 }

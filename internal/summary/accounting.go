@@ -1,0 +1,126 @@
+package summary
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
+)
+
+// Account is one cell's span accounting, span by span: where every span
+// the target ended went.
+type Account struct {
+	Cell    string       `json:"cell"`
+	Variant string       `json:"variant"`
+	Kind    profile.Kind `json:"kind"`
+	Rate    int          `json:"rate"`
+	Rep     int          `json:"rep"`
+
+	// Ended by the target; Handed to the exporter, of which Exported
+	// succeeded and Failed did not (FailedByCode by gRPC code).
+	Ended        int64            `json:"ended"`
+	Handed       int64            `json:"handed"`
+	Exported     int64            `json:"exported"`
+	Failed       int64            `json:"failed"`
+	FailedByCode map[string]int64 `json:"failed_by_code,omitempty"`
+	// Dropped on a full queue and LostAtShutdown; DropSource as in
+	// results.Spans.
+	Dropped        int64  `json:"dropped"`
+	LostAtShutdown int64  `json:"lost_at_shutdown"`
+	DropSource     string `json:"drop_source"`
+	// Received by the sink (distinct) and received more than once.
+	Received   int64 `json:"received"`
+	Duplicates int64 `json:"duplicates"`
+	// MissingTraces: successful requests whose server span never arrived
+	// (−1 when requests carried no traceparent to match).
+	MissingTraces int64         `json:"missing_traces"`
+	FreshnessP50  time.Duration `json:"freshness_p50_ns"`
+	FreshnessP99  time.Duration `json:"freshness_p99_ns"`
+
+	// Adds says ended = exported + dropped + failed + lost at shutdown.
+	Adds bool `json:"adds_up"`
+	// Independent says the parts were counted separately (the SDK's drop
+	// counter was on, or the queue was drained at exit and the exporter
+	// and sink agree); otherwise dropped is the remainder and Adds holds
+	// by construction.
+	Independent bool `json:"independent"`
+	// Observability marks cells whose target ran with the SDK's
+	// self-observability (which costs about 0.7 µs per span).
+	Observability bool `json:"observability,omitempty"`
+	// Recovery is how the cell came back after the sink's fault windows.
+	Recovery *Recovery `json:"recovery,omitempty"`
+	// Warnings say which check failed, with the numbers.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// account builds the accounting of one measured cell.
+func account(c results.Cell, windows []profile.Window) Account {
+	s := c.Spans
+	a := Account{
+		Cell: c.Dir, Variant: c.Variant, Kind: c.Kind, Rate: c.Rate, Rep: c.Rep,
+		Ended: s.Ended, Exported: s.ExportedOK, Failed: s.ExportFailed, FailedByCode: s.FailedByCode,
+		Handed:  s.ExportedOK + s.ExportFailed,
+		Dropped: s.Dropped, LostAtShutdown: s.LostAtShutdown, DropSource: s.DropSource,
+		Received: s.Received, Duplicates: s.Duplicates,
+		MissingTraces: -1,
+		FreshnessP50:  s.FreshnessP50, FreshnessP99: s.FreshnessP99,
+		Observability: s.Observability,
+		Recovery:      recovery(c.Timeline, windows),
+	}
+	if s.Matched {
+		a.MissingTraces = s.MissingTraces
+	}
+	if c.Kind == profile.KindNone {
+		a.Adds, a.Independent = true, true
+		return a
+	}
+	sum := a.Exported + a.Dropped + a.Failed + a.LostAtShutdown
+	a.Adds = sum == a.Ended
+	a.Independent = a.DropSource == DropSDK || a.DropSource == DropNone || a.DropSource == DropCleanShutdown
+	if !a.Adds {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: spans do not add up: ended %d ≠ exported %d + dropped %d + failed %d + lost at shutdown %d (= %d, off by %d)",
+			c.Dir, a.Ended, a.Exported, a.Dropped, a.Failed, a.LostAtShutdown, sum, a.Ended-sum))
+	}
+	if a.DropSource == DropUnknown {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: the target's shutdown timed out with %d spans never exported: dropped and lost at shutdown cannot be told apart without the SDK's counter (variant option observability: true)",
+			c.Dir, a.Dropped))
+	}
+	if a.DropSource == DropSDK && s.SDKQueued != a.LostAtShutdown {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: the SDK's queue held %d spans at exit, but %d are unaccounted for after its drop count",
+			c.Dir, s.SDKQueued, a.LostAtShutdown))
+	}
+	// The sink must hold exactly what the exporter says it delivered. A
+	// failed export may still have reached the sink (the client gave up
+	// as the answer came), so the sink may exceed it by that much.
+	if a.Received < a.Exported || a.Received > a.Exported+a.Failed {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: the sink received %d distinct spans but the exporter reports %d exported (and %d failed)",
+			c.Dir, a.Received, a.Exported, a.Failed))
+	}
+	// Trace matching against ended − received is checked per row (see
+	// finishSpans), where a disagreement is summed over repetitions.
+	return a
+}
+
+// Where Dropped comes from (results.Spans.DropSource).
+const (
+	DropSDK           = "sdk"
+	DropCleanShutdown = "clean-shutdown"
+	DropNone          = "none"
+	DropUnknown       = "unknown"
+)
+
+// Codes formats FailedByCode as "Unavailable 12, DeadlineExceeded 3", in
+// name order; "" when nothing failed.
+func (a Account) Codes() string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(a.FailedByCode)) {
+		if n := a.FailedByCode[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

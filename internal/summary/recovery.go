@@ -1,0 +1,103 @@
+package summary
+
+import (
+	"slices"
+	"time"
+
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
+)
+
+// Recovery is how a cell came back after the sink's last fault window.
+type Recovery struct {
+	// FaultEnd is when the last outage or black hole ended, from the start
+	// of the measured attack.
+	FaultEnd time.Duration `json:"fault_end_ns"`
+	// WorstDuring is the slowest request sent during the fault windows.
+	WorstDuring time.Duration `json:"worst_during_ns"`
+	// BaselineP99 is the median per-bucket p99 before the first window:
+	// what "recovered" means for this cell.
+	BaselineP99 time.Duration `json:"baseline_p99_ns"`
+	// Latency is from FaultEnd until every later bucket's p99 stayed within
+	// RecoveryFactor × BaselineP99 (plus RecoverySlack); −1 when it never did
+	// before the attack ended.
+	Latency time.Duration `json:"latency_ns"`
+	// Spans is from FaultEnd until the sink received spans again; −1 when
+	// none arrived before the attack ended, and 0 with no arrival timeline.
+	Spans time.Duration `json:"spans_ns"`
+	// Known is false when the timeline cannot say (no request before the
+	// first window, or a window without an end).
+	Known bool `json:"known"`
+}
+
+// What counts as recovered: a bucket's p99 within this factor of the
+// pre-fault p99, or within the slack above it, whichever is larger.
+const (
+	RecoveryFactor = 2.0
+	RecoverySlack  = time.Millisecond
+)
+
+// faultWindows returns the outage and black-hole windows of a sink block.
+func faultWindows(s profile.Sink) []profile.Window {
+	return append(slices.Clone(s.Outages), s.BlackHoles...)
+}
+
+// recovery measures how a cell's timeline came back after the windows.
+// It returns nil when there are no windows or no timeline.
+func recovery(tl *results.Timeline, windows []profile.Window) *Recovery {
+	if tl == nil || len(windows) == 0 || tl.Bucket <= 0 {
+		return nil
+	}
+	first, last := windows[0].From.D(), time.Duration(0)
+	for _, w := range windows {
+		first = min(first, w.From.D())
+		if w.To == 0 {
+			return &Recovery{}
+		}
+		last = max(last, w.To.D())
+	}
+	r := &Recovery{FaultEnd: last, Latency: -1, Spans: -1}
+	var before []time.Duration
+	for i, b := range tl.Requests {
+		start := time.Duration(i) * tl.Bucket
+		switch {
+		case start+tl.Bucket <= first:
+			if b.Requests > 0 {
+				before = append(before, b.P99)
+			}
+		case start < last:
+			r.WorstDuring = max(r.WorstDuring, b.Max)
+		}
+	}
+	if len(before) == 0 {
+		return &Recovery{FaultEnd: last}
+	}
+	slices.Sort(before)
+	r.BaselineP99 = before[len(before)/2]
+	limit := max(time.Duration(RecoveryFactor*float64(r.BaselineP99)), r.BaselineP99+RecoverySlack)
+	// The first bucket at or after the end from which no bucket is slow.
+	firstAfter := int((last + tl.Bucket - 1) / tl.Bucket)
+	recovered := -1
+	for i := len(tl.Requests) - 1; i >= firstAfter; i-- {
+		b := tl.Requests[i]
+		if b.Requests > 0 && b.P99 > limit {
+			break
+		}
+		recovered = i
+	}
+	if recovered >= 0 {
+		r.Latency = max(time.Duration(recovered)*tl.Bucket-last, 0)
+	}
+	if tl.Arrivals == nil {
+		r.Spans = 0
+	} else {
+		for i := int(last / tl.Bucket); i < len(tl.Arrivals); i++ {
+			if tl.Arrivals[i] > 0 {
+				r.Spans = max(time.Duration(i)*tl.Bucket-last, 0)
+				break
+			}
+		}
+	}
+	r.Known = true
+	return r
+}
