@@ -43,6 +43,7 @@ func document(r renderer, s *summary.Summary) {
 	if len(s.Warnings) > 0 {
 		r.list(prefixed("⚠ ", s.Warnings))
 	}
+	conditions(r, s)
 	for _, rs := range s.Rates {
 		r.heading(2, fmt.Sprintf("%d requests/s", rs.Rate))
 		lat, cost, notes := rateTables(rs)
@@ -54,15 +55,21 @@ func document(r renderer, s *summary.Summary) {
 		}
 		r.table(lat)
 		r.table(cost)
+		if bt, ok := blockingTable(rs); ok {
+			r.para("Time the request path waited on span export:")
+			r.table(bt)
+		}
 		if len(notes) > 0 {
 			r.list(prefixed("⚠ ", notes))
 		}
 	}
+	accounting(r, s)
 	r.heading(2, "How to read the span columns")
 	r.list([]string{
 		"spans ended: spans that reached the span processor in the target (warm-up included); lost = ended − received by the sink.",
 		"traces missing: successful requests whose server span never reached the sink, found by matching each request's trace id; n/a for sampled variants, whose requests start root traces (the share kept is shown instead).",
 		"OnEnd p99: time a request spent in the span processor's OnEnd, the request path's wait on span export, from the target's histogram (buckets about 25% wide).",
+		"wait/req: mean time in OnEnd per span × spans per request; share of latency: that over the mean request latency. lock wait/span (sync): OnEnd minus the span's own export, the wait behind other requests' exports on the processor's lock.",
 		"CPU/req: the target's CPU time (user+sys, all threads) during the measured attack divided by the requests sent.",
 	})
 	recommendation(r, s)

@@ -179,7 +179,7 @@ func writeHTMLCell(dir string, index int, c *htmlCell, p *profile.Profile) error
 	if per := int64(c.variant.SpansPerRequest(p.Workload)); per > 0 {
 		ended := per * int64(n)
 		lost := ended * c.lossPct / 100
-		cell.Spans = results.Spans{PerRequest: int(per), TargetRequests: int64(n), Ended: ended, ExportedOK: ended - lost,
+		cell.Spans = results.Spans{PerRequest: int(per), TargetRequests: int64(n), Ended: ended, ExportedOK: ended - lost, Dropped: lost, DropSource: "clean-shutdown", ShutdownClean: true,
 			Received: ended - lost, Lost: lost, ServerSpans: int64(n) - lost/per, Matched: true, TracedRequests: int64(n),
 			MissingTraces: lost / per, MissingSpans: lost}
 		cell.OnEnd = results.Histogram{Bounds: []float64{1e-6, 2e-6, 4e-6, 8e-6}, Counts: []uint64{0, uint64(n), uint64(n), uint64(n)},

@@ -217,9 +217,9 @@ func TestMarkdownTables(t *testing.T) {
 			if err := Markdown(&b, tc.summary(t)); err != nil {
 				t.Fatal(err)
 			}
-			// Two tables per rate.
-			if n := checkTables(t, b.String()); n != 4 {
-				t.Errorf("found %d tables, want 4", n)
+			// Three tables per rate, then accounting and recovery.
+			if n := checkTables(t, b.String()); n != 8 {
+				t.Errorf("found %d tables, want 8", n)
 			}
 		})
 	}

@@ -155,6 +155,33 @@ func sampleSummary(t *testing.T) *summary.Summary {
 	batch3.Spans.MissingSpans = 1234
 	batch3.Spans.MissingTraces = 617
 	s.Rates = []summary.RateSummary{r1000, r3000}
+	sync3.Blocking = summary.Blocking{OnEndMax: 2 * time.Second, OnEndMean: 800 * us, PerRequest: 1600 * us,
+		Share: 0.4, LockWait: 600 * us, ExportMean: 200 * us}
+	batch3.Blocking = summary.Blocking{OnEndMax: 90 * us, OnEndMean: 300 * time.Nanosecond, PerRequest: 600 * time.Nanosecond,
+		Share: 0.002, ExportMean: 5 * time.Millisecond}
+
+	s.Collector = "embedded"
+	s.Faults = []string{"latency: 5ms per export", "outage: 1s to 4s (connections refused)"}
+	s.Burst = "×4 the cell's rate from 500ms for 1s of every measured attack"
+	s.Accounting = []summary.Account{
+		{Cell: "001-none-r3000-rep1", Variant: "none", Kind: profile.KindNone, Rate: 3000, Rep: 1, Adds: true, Independent: true},
+		{Cell: "002-batch-r3000-rep1", Variant: "batch", Kind: profile.KindBatch, Rate: 3000, Rep: 1,
+			Ended: 18000, Handed: 16766, Exported: 16700, Failed: 66, FailedByCode: map[string]int64{"Unavailable": 66},
+			Dropped: 1234, DropSource: summary.DropSDK, Received: 16700, Duplicates: 3, MissingTraces: 617,
+			FreshnessP50: 5200 * us, FreshnessP99: 4100 * time.Millisecond, Adds: true, Independent: true, Observability: true,
+			Recovery: &summary.Recovery{FaultEnd: 4 * time.Second, WorstDuring: 900 * us, BaselineP99: 400 * us,
+				Latency: 0, Spans: 100 * time.Millisecond, Known: true}},
+		{Cell: "003-sync-r3000-rep1", Variant: "sync", Kind: profile.KindSync, Rate: 3000, Rep: 1,
+			Ended: 9000, Handed: 9000, Exported: 8000, Failed: 1000, FailedByCode: map[string]int64{"DeadlineExceeded": 1000},
+			DropSource: summary.DropNone, Received: 8000, MissingTraces: 500,
+			FreshnessP50: 5100 * us, FreshnessP99: 6 * time.Millisecond, Adds: true, Independent: true,
+			Recovery: &summary.Recovery{FaultEnd: 4 * time.Second, WorstDuring: 10 * time.Second, BaselineP99: 6 * time.Millisecond,
+				Latency: -1, Spans: 0, Known: true}},
+		{Cell: "004-batch-q64-r3000-rep1", Variant: "batch-q64", Kind: profile.KindBatch, Rate: 3000, Rep: 1,
+			Ended: 9000, Handed: 8000, Exported: 8000, Dropped: 1000, DropSource: summary.DropUnknown,
+			Received: 8000, MissingTraces: 500, Adds: true,
+			Recovery: &summary.Recovery{FaultEnd: 4 * time.Second}},
+	}
 
 	v := vs["sampled-10"]
 	s.Recommendation = summary.Recommendation{

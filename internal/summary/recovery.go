@@ -23,8 +23,11 @@ type Recovery struct {
 	// before the attack ended.
 	Latency time.Duration `json:"latency_ns"`
 	// Spans is from FaultEnd until the sink received spans again; −1 when
-	// none arrived before the attack ended, and 0 with no arrival timeline.
+	// none arrived before the attack ended.
 	Spans time.Duration `json:"spans_ns"`
+	// NoArrivals says the collector kept no arrival timeline (not the
+	// embedded sink), so Spans is unknown.
+	NoArrivals bool `json:"no_arrivals,omitempty"`
 	// Known is false when the timeline cannot say (no request before the
 	// first window, or a window without an end).
 	Known bool `json:"known"`
@@ -89,7 +92,7 @@ func recovery(tl *results.Timeline, windows []profile.Window) *Recovery {
 		r.Latency = max(time.Duration(recovered)*tl.Bucket-last, 0)
 	}
 	if tl.Arrivals == nil {
-		r.Spans = 0
+		r.NoArrivals = true
 	} else {
 		for i := int(last / tl.Bucket); i < len(tl.Arrivals); i++ {
 			if tl.Arrivals[i] > 0 {

@@ -217,7 +217,7 @@ func writeCell(dir string, index int, p *profile.Profile, c *Cell, noise [2]floa
 		},
 		CPU: results.CPU{Window: cpu, User: cpu, PeakRSS: c.PeakRSS},
 		Spans: results.Spans{
-			PerRequest: int(per), TargetRequests: Requests, Ended: ended, ExportedOK: ended,
+			PerRequest: int(per), TargetRequests: Requests, Ended: ended, ExportedOK: ended - c.Lost, Dropped: c.Lost, DropSource: "clean-shutdown", ShutdownClean: true,
 			Received: ended - c.Lost, Lost: c.Lost, ServerSpans: served,
 		},
 	}
