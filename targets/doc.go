@@ -14,7 +14,10 @@
 // variables, so the environment decides exactly as it would on a user's
 // service. The span processor and exporter are wrapped to time OnEnd and
 // ExportSpans; those timings and a few counters are client_golang metrics on
-// an injected registry, written to a file at shutdown for the runner.
+// an injected registry, written to a file at shutdown for the runner. They
+// account for every span ended: exported, failed, dropped by a full queue or
+// lost at shutdown (see [MetricSpansUnexportedAtExit]). With
+// OTEL_GO_X_OBSERVABILITY=true the SDK's own metrics join them.
 //
 // [Run] is the whole lifecycle: build the telemetry, listen, announce
 // readiness with one JSON line on stdout, serve until the context is done,

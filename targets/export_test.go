@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"go.opentelemetry.io/otel"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
 )
@@ -73,11 +75,13 @@ func startSink(t *testing.T) (*sink, string) {
 }
 
 func TestRunExportsToCollector(t *testing.T) {
+	observed := map[string]string{"OTEL_GO_X_OBSERVABILITY": "true"}
 	tests := []struct {
 		name    string
 		variant Variant
 		env     map[string]string
-		want    int // spans at the sink for 2 requests with 1 extra span
+		want    int      // spans at the sink for 2 requests with 1 extra span
+		sdk     []string // starts of lines of the SDK's own metrics expected
 	}{
 		// The simple processor exports each span as it ends.
 		{name: "sync", variant: VariantSync, want: 6},
@@ -86,6 +90,23 @@ func TestRunExportsToCollector(t *testing.T) {
 		// The sampler comes from the environment: nothing is sampled, nothing
 		// reaches the processor or the sink.
 		{name: "batch always_off", variant: VariantBatch, env: map[string]string{"OTEL_TRACES_SAMPLER": "always_off"}, want: 0},
+		// The SDK's self-observability, in the final file beside ours.
+		{
+			name: "batch observed", variant: VariantBatch, env: observed, want: 6,
+			sdk: []string{
+				SDKMetricSpanStarted + `{otel_scope_name="go.opentelemetry.io/otel/sdk/trace/internal/observ",otel_scope_schema_url="https://opentelemetry.io/schemas/1.43.0",otel_scope_version="1.47.0",otel_span_parent_origin="none",otel_span_sampling_result="RECORD_AND_SAMPLE"} 2`,
+				SDKMetricProcessorSpanProcessed + `{otel_component_name="batching_span_processor/`,
+				SDKMetricExporterSpanExported + `{otel_component_name="otlp_grpc_span_exporter/`,
+			},
+		},
+		// Likewise with the simple processor.
+		{
+			name: "sync observed", variant: VariantSync, env: observed, want: 6,
+			sdk: []string{
+				SDKMetricProcessorSpanProcessed + `{otel_component_name="simple_span_processor/`,
+				SDKMetricExporterSpanExported + `{otel_component_name="otlp_grpc_span_exporter/`,
+			},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,11 +114,18 @@ func TestRunExportsToCollector(t *testing.T) {
 			t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
 			t.Setenv("OTEL_SERVICE_NAME", "")
 			t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "")
+			t.Setenv("OTEL_GO_X_OBSERVABILITY", "")
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
+			if tc.sdk != nil {
+				t.Cleanup(func() { otel.SetMeterProvider(metricnoop.NewMeterProvider()) })
+			}
 			final := filepath.Join(t.TempDir(), "final.prom")
 			r := startRun(t, Config{Variant: tc.variant, ExtraSpans: 1, FinalMetricsPath: final})
+			if r.ready.Observability != (tc.sdk != nil) {
+				t.Errorf("ready observability = %v", r.ready.Observability)
+			}
 			for _, path := range []string{"/process/1", "/process/2", "/healthz"} {
 				if code, _ := get(t, "http://"+r.ready.Addr+path, nil); code != http.StatusOK {
 					t.Errorf("GET %s: %d", path, code)
@@ -118,16 +146,33 @@ func TestRunExportsToCollector(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			want := strconv.Itoa(tc.want)
 			for _, line := range []string{
 				MetricRequests + " 2",
-				MetricSpansEnded + " " + strconv.Itoa(tc.want),
-				MetricExportedSpans + `{result="success"} ` + strconv.Itoa(tc.want),
+				MetricSpansEnded + " " + want,
+				MetricExportStartedSpans + " " + want,
+				MetricExportedSpans + `{result="success"} ` + want,
 				MetricExportErrors + " 0",
 				MetricOtelErrors + " 0",
+				MetricSpansEndedBeforeShutdown + " " + want,
+				MetricShutdownClean + " 1",
+				MetricShutdownDrained + " 1",
+				MetricSpansUnexportedAtExit + " 0",
 			} {
 				if !strings.Contains(string(b), line+"\n") {
 					t.Errorf("final metrics lack %q", line)
 				}
+			}
+			for _, start := range tc.sdk {
+				if !strings.Contains(string(b), "\n"+start) {
+					t.Errorf("final metrics lack a line starting %q", start)
+				}
+			}
+			if tc.sdk == nil && strings.Contains(string(b), "otel_sdk_") {
+				t.Errorf("final metrics hold SDK metrics without OTEL_GO_X_OBSERVABILITY")
+			}
+			if strings.Contains(string(b), MetricExportFailedSpans+"{") {
+				t.Errorf("final metrics count failed spans")
 			}
 		})
 	}

@@ -185,7 +185,7 @@ func TestShutdownNoFlush(t *testing.T) {
 			s.End()
 			var stderr bytes.Buffer
 			cfg := Config{Variant: VariantBatch, Mistake: tc.mistake}.withDefaults()
-			if err := shutdown(cfg, nil, tel, prometheus.NewRegistry(), &stderr); err != nil {
+			if err := shutdown(cfg, nil, tel, NewMetrics(prometheus.NewRegistry()), prometheus.NewRegistry(), &stderr); err != nil {
 				t.Fatal(err)
 			}
 			if got := exp.n.Load(); got != tc.want {

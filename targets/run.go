@@ -29,6 +29,10 @@ type readyEvent struct {
 	OtelEnv    map[string]string `json:"otel_env"`
 	Workload   readyWorkload     `json:"workload"`
 	Blocking   bool              `json:"blocking"`
+	// Observability is true when the SDK's self-observability metrics are
+	// on (OTEL_GO_X_OBSERVABILITY=true in a traced variant) and exposed
+	// with the target's own.
+	Observability bool `json:"observability"`
 	// The fields for `otelbench verify` appear only when set, so the
 	// benchmark's ready line is unchanged.
 	Mistake    Mistake `json:"mistake,omitempty"`
@@ -55,7 +59,9 @@ type readyWorkload struct {
 // and counted in the export metrics, but is not a failure of Run.
 //
 // Run writes nothing else to stdout. In a traced variant it sets the global
-// OpenTelemetry propagators and error handler, as a service would.
+// OpenTelemetry propagators and error handler, as a service would, and, when
+// OTEL_GO_X_OBSERVABILITY=true, the global MeterProvider that carries the
+// SDK's self-observability metrics into the target's registry.
 func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -71,7 +77,7 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	ex, err := newExtras(cfg, tel)
 	if err != nil {
-		return errors.Join(err, shutdown(noFinalMetrics(cfg), nil, tel, reg, stderr))
+		return errors.Join(err, shutdown(noFinalMetrics(cfg), nil, tel, m, reg, stderr))
 	}
 	defer ex.downstream.close()
 	work := workload{cpu: cfg.CPU, sleep: cfg.Sleep, extraSpans: cfg.ExtraSpans}
@@ -84,13 +90,13 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		err = fmt.Errorf("listening on %s: %w", cfg.Listen, err)
-		return errors.Join(err, shutdown(noFinalMetrics(cfg), nil, tel, reg, stderr))
+		return errors.Join(err, shutdown(noFinalMetrics(cfg), nil, tel, m, reg, stderr))
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
 	if err := writeReady(stdout, ln.Addr().String(), cfg, tel); err != nil {
-		return errors.Join(err, shutdown(noFinalMetrics(cfg), srv, tel, reg, stderr))
+		return errors.Join(err, shutdown(noFinalMetrics(cfg), srv, tel, m, reg, stderr))
 	}
 
 	select {
@@ -99,9 +105,9 @@ func Run(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	case err := <-serveErr:
 		// Serve only returns early on a listener failure.
 		err = fmt.Errorf("serving on %s: %w", ln.Addr(), err)
-		return errors.Join(err, shutdown(cfg, srv, tel, reg, stderr))
+		return errors.Join(err, shutdown(cfg, srv, tel, m, reg, stderr))
 	}
-	err = shutdown(cfg, srv, tel, reg, stderr)
+	err = shutdown(cfg, srv, tel, m, reg, stderr)
 	// Shutdown (or Close) has made Serve return ErrServerClosed.
 	if serr := <-serveErr; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, fmt.Errorf("serving on %s: %w", ln.Addr(), serr))
@@ -156,9 +162,10 @@ func writeReady(w io.Writer, addr string, cfg Config, tel *telemetry) error {
 			Sleep:      cfg.Sleep.String(),
 			ExtraSpans: cfg.ExtraSpans,
 		},
-		Blocking:   cfg.Blocking,
-		Downstream: cfg.Downstream,
-		Handoff:    cfg.Handoff,
+		Blocking:      cfg.Blocking,
+		Observability: tel.mp != nil,
+		Downstream:    cfg.Downstream,
+		Handoff:       cfg.Handoff,
 	}
 	if cfg.Mistake != MistakeNone {
 		ev.Mistake = cfg.Mistake

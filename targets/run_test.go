@@ -96,13 +96,14 @@ func (r *running) stop(t *testing.T) error {
 }
 
 func TestRunNone(t *testing.T) {
-	t.Setenv("OTEL_BSP_MAX_QUEUE_SIZE", "7") // recorded, though unused
+	t.Setenv("OTEL_BSP_MAX_QUEUE_SIZE", "7")    // recorded, though unused
+	t.Setenv("OTEL_GO_X_OBSERVABILITY", "true") // no SDK, nothing to observe
 	final := filepath.Join(t.TempDir(), "final.prom")
 	r := startRun(t, Config{Variant: VariantNone, CPU: 50 * time.Microsecond, ExtraSpans: 1, FinalMetricsPath: final})
 
 	ev := r.ready
 	if ev.Event != "ready" || ev.Variant != VariantNone || ev.PID != os.Getpid() || ev.GoVersion != runtime.Version() ||
-		ev.GOMAXPROCS != runtime.GOMAXPROCS(0) || string(ev.Processor) != "null" || ev.Blocking {
+		ev.GOMAXPROCS != runtime.GOMAXPROCS(0) || string(ev.Processor) != "null" || ev.Blocking || ev.Observability {
 		t.Errorf("ready = %+v", ev)
 	}
 	if ev.Workload != (readyWorkload{CPU: "50µs", Sleep: "0s", ExtraSpans: 1}) {
@@ -129,6 +130,10 @@ func TestRunNone(t *testing.T) {
 	}
 	if !strings.Contains(string(b), MetricRequests+" 2\n") {
 		t.Errorf("final metrics lack %s 2:\n%s", MetricRequests, b)
+	}
+	// No spans, so nothing to account for at shutdown.
+	if strings.Contains(string(b), MetricShutdownClean) || strings.Contains(string(b), "otel_sdk_") {
+		t.Errorf("final metrics of variant none hold span accounting:\n%s", b)
 	}
 	for _, step := range []string{"http server shutdown done", "final metrics written"} {
 		if !strings.Contains(r.stderr.String(), step) {

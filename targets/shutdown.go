@@ -20,12 +20,25 @@ import (
 // to stderr. It returns an error naming each step that ran out of time, and
 // any error writing the metrics; other errors of a step (an export that
 // failed during the flush) are logged only.
-func shutdown(cfg Config, srv *http.Server, tel *telemetry, reg prometheus.Gatherer, stderr io.Writer) error {
+//
+// For a traced variant it records into m, as the shutdown begins, the spans
+// ended so far and, once the tracer provider has shut down, whether it did
+// so cleanly and how many spans were never handed to the exporter (see
+// MetricSpansUnexportedAtExit). The SDK's self-observability, if any, is
+// shut down after the final metrics are written, so that they include it.
+func shutdown(cfg Config, srv *http.Server, tel *telemetry, m *Metrics, reg prometheus.Gatherer, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 
 	var errs []error
-	step := func(name string, f func(context.Context) error) {
+	var endedBefore float64
+	if tel.tp != nil {
+		var err error
+		if endedBefore, err = m.recordShutdownBegins(); err != nil {
+			errs = append(errs, fmt.Errorf("recording %s: %w", MetricSpansEndedBeforeShutdown, err))
+		}
+	}
+	step := func(name string, f func(context.Context) error) error {
 		start := time.Now()
 		err := f(ctx)
 		d := time.Since(start)
@@ -39,6 +52,7 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, reg prometheus.Gathe
 		default:
 			fmt.Fprintf(stderr, "shutdown: %s done in %v\n", name, d)
 		}
+		return err
 	}
 
 	if srv != nil {
@@ -51,14 +65,26 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, reg prometheus.Gathe
 			return err
 		})
 	}
-	switch {
-	case tel.tp != nil && cfg.Mistake == MistakeNoFlush:
-		// The mistake on purpose: exit with the batch processor's queue
-		// unexported.
-		fmt.Fprintf(stderr, "shutdown: skipping tracer provider force flush and shutdown (mistake %s)\n", cfg.Mistake)
-	case tel.tp != nil:
-		step("tracer provider force flush", tel.tp.ForceFlush)
-		step("tracer provider shutdown", tel.tp.Shutdown)
+	if tel.tp != nil {
+		var clean, drained bool
+		if cfg.Mistake == MistakeNoFlush {
+			// The mistake on purpose: exit with the batch processor's queue
+			// unexported.
+			fmt.Fprintf(stderr, "shutdown: skipping tracer provider force flush and shutdown (mistake %s)\n", cfg.Mistake)
+		} else {
+			flushErr := step("tracer provider force flush", tel.tp.ForceFlush)
+			shutdownErr := step("tracer provider shutdown", tel.tp.Shutdown)
+			clean = flushErr == nil && shutdownErr == nil
+			// Shutdown drains the queue whatever ForceFlush returned, and
+			// returns nil only if it did so in time.
+			drained = shutdownErr == nil
+		}
+		ended, unexported, err := m.recordExit(clean, drained)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("recording the spans unexported at exit: %w", err))
+		}
+		fmt.Fprintf(stderr, "shutdown: spans ended %v (%v before shutdown), never handed to the exporter %v; clean %v, drained %v\n",
+			ended, endedBefore, unexported, clean, drained)
 	}
 	if cfg.FinalMetricsPath != "" {
 		start := time.Now()
@@ -67,6 +93,15 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, reg prometheus.Gathe
 			errs = append(errs, err)
 		} else {
 			fmt.Fprintf(stderr, "shutdown: final metrics written to %s in %v\n", cfg.FinalMetricsPath, time.Since(start))
+		}
+	}
+	if tel.mp != nil {
+		// Not bounded by ctx, which may be over: with only a pull reader this
+		// has nothing to wait for.
+		mctx, mcancel := context.WithTimeout(context.Background(), time.Second)
+		defer mcancel()
+		if err := tel.mp.Shutdown(mctx); err != nil {
+			fmt.Fprintf(stderr, "shutdown: meter provider shutdown: %v\n", err)
 		}
 	}
 	return errors.Join(errs...)

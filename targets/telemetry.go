@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
@@ -43,6 +44,10 @@ type telemetry struct {
 	// mistake is the wiring mistake built in on purpose; "" or MistakeNone
 	// for the correct wiring.
 	mistake Mistake
+	// mp is the global MeterProvider that carries the SDK's
+	// self-observability metrics to the registry, nil unless the
+	// environment switched it on (sdkObservabilityEnabled).
+	mp *sdkmetric.MeterProvider
 }
 
 // tracer returns the tracer for the handler's manual spans, or nil when not
@@ -133,11 +138,27 @@ func newResource(ctx context.Context) (*resource.Resource, error) {
 // global propagators and an error handler writing to stderr, as a
 // user's service would. cfg.Mistake may leave out the propagators
 // (MistakeNoPropagator) or the resource (MistakeNoServiceName) on purpose.
-func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer) (*telemetry, error) {
+//
+// When the environment switches on the SDK's self-observability
+// (sdkObservabilityEnabled), it first installs a global MeterProvider that
+// exposes the SDK's metrics on the registry of m, so that every component
+// built after it reports there.
+func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer) (tel *telemetry, err error) {
 	if cfg.Variant == VariantNone {
 		return &telemetry{}, nil
 	}
 	otel.SetErrorHandler(newErrorLog(stderr, m))
+	var mp *sdkmetric.MeterProvider
+	if sdkObservabilityEnabled() {
+		if mp, err = newSDKObservability(m.reg); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil {
+				_ = mp.Shutdown(ctx)
+			}
+		}()
+	}
 	var prop propagation.TextMapPropagator
 	if cfg.Mistake == MistakeNoPropagator {
 		// What otelhttp falls back to when nobody set the global: a
@@ -194,7 +215,7 @@ func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer)
 	tp := sdktrace.NewTracerProvider(append(tpOpts,
 		sdktrace.WithSpanProcessor(newTimedProcessor(sp, m)),
 	)...)
-	return &telemetry{tp: tp, propagators: prop, processor: processor, mistake: cfg.Mistake}, nil
+	return &telemetry{tp: tp, propagators: prop, processor: processor, mistake: cfg.Mistake, mp: mp}, nil
 }
 
 // processorConfig returns the JSON for the ready line's "processor" field.

@@ -134,6 +134,12 @@ func TestTimedExporter(t *testing.T) {
 			if got := testutil.ToFloat64(m.exportErrors); got != tc.wantErrors {
 				t.Errorf("export errors = %v, want %v", got, tc.wantErrors)
 			}
+			if got := testutil.ToFloat64(m.exportStarted); got != tc.wantSuccess+tc.wantError {
+				t.Errorf("started spans = %v, want every span handed over, %v", got, tc.wantSuccess+tc.wantError)
+			}
+			if got, n := failedSum(t, m), testutil.CollectAndCount(m.exportFailed); got != tc.wantError || (n > 0) != (tc.wantErrors > 0) {
+				t.Errorf("failed spans = %v in %d series, want %v", got, n, tc.wantError)
+			}
 			if got := sampleCount(t, m.exportSeconds); got != uint64(len(tc.calls)) {
 				t.Errorf("export observations = %d, want %d", got, len(tc.calls))
 			}
@@ -142,6 +148,23 @@ func TestTimedExporter(t *testing.T) {
 			}
 		})
 	}
+}
+
+// failedSum adds the series of MetricExportFailedSpans.
+func failedSum(t *testing.T, m *Metrics) float64 {
+	t.Helper()
+	ch := make(chan prometheus.Metric, 32)
+	m.exportFailed.Collect(ch)
+	close(ch)
+	var sum float64
+	for c := range ch {
+		var d dto.Metric
+		if err := c.Write(&d); err != nil {
+			t.Fatal(err)
+		}
+		sum += d.GetCounter().GetValue()
+	}
+	return sum
 }
 
 func TestErrorLog(t *testing.T) {
@@ -177,10 +200,24 @@ func TestErrorLog(t *testing.T) {
 
 func TestMetricsLint(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	NewMetrics(reg)
-	problems, err := testutil.GatherAndLint(reg,
-		MetricRequests, MetricSpansEnded, MetricOnEndSeconds, MetricExportSeconds,
-		MetricExportedSpans, MetricExportErrors, MetricOtelErrors)
+	m := NewMetrics(reg)
+	// Every metric present: a failure, and the gauges of a shutdown.
+	_ = newTimedExporter(&fakeExporter{err: context.Canceled}, m).ExportSpans(context.Background(), snapshots(1))
+	if _, err := m.recordShutdownBegins(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := m.recordExit(true, true); err != nil {
+		t.Fatal(err)
+	}
+	names := []string{
+		MetricRequests, MetricSpansEnded, MetricOnEndSeconds, MetricOnEndMaxSeconds, MetricExportSeconds,
+		MetricExportStartedSpans, MetricExportedSpans, MetricExportFailedSpans, MetricExportErrors, MetricOtelErrors,
+		MetricSpansEndedBeforeShutdown, MetricShutdownClean, MetricShutdownDrained, MetricSpansUnexportedAtExit,
+	}
+	if n, err := testutil.GatherAndCount(reg, names...); err != nil || n != len(names)+1 { // two series of exported
+		t.Errorf("gathered %d series of %d names (err %v)", n, len(names), err)
+	}
+	problems, err := testutil.GatherAndLint(reg, names...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,13 @@
 // call a downstream URL, and add the goroutine hand-off routes. All are off
 // by default, and the benchmark never passes them.
 //
+// The standard OTEL_* variables configure the SDK as on any service. With
+// OTEL_GO_X_OBSERVABILITY=true a traced variant also exposes the SDK's own
+// experimental metrics (queue_full drops among them) beside its own, on
+// /metrics and in the final metrics file, and says so in the ready line
+// ("observability": true). The final metrics account for every span ended:
+// exported, failed (by gRPC code), dropped or lost at shutdown.
+//
 // Exit status: 0 after a clean shutdown, 1 if running or shutting down
 // failed (for example a shutdown step timed out), 2 for bad flags.
 //

@@ -87,12 +87,13 @@ func (l *lockedBuffer) String() string {
 
 // ready is the part of the ready line the tests read.
 type ready struct {
-	Event     string            `json:"event"`
-	Addr      string            `json:"addr"`
-	PID       int               `json:"pid"`
-	Variant   string            `json:"variant"`
-	Processor json.RawMessage   `json:"processor"`
-	OtelEnv   map[string]string `json:"otel_env"`
+	Event         string            `json:"event"`
+	Addr          string            `json:"addr"`
+	PID           int               `json:"pid"`
+	Variant       string            `json:"variant"`
+	Processor     json.RawMessage   `json:"processor"`
+	OtelEnv       map[string]string `json:"otel_env"`
+	Observability bool              `json:"observability"`
 }
 
 // process is a running target.
@@ -228,6 +229,33 @@ func TestProcessNone(t *testing.T) {
 }
 
 func TestProcessBatchCollectorDown(t *testing.T) {
+	tests := []struct {
+		name          string
+		observability bool     // OTEL_GO_X_OBSERVABILITY=true
+		want          []string // lines expected besides the common ones
+	}{
+		// The target's own accounting only.
+		{name: "plain"},
+		// With the SDK's self-observability: the same spans, seen by the SDK.
+		{
+			name: "observed", observability: true,
+			want: []string{
+				`otel_sdk_processor_span_processed_total{otel_component_name="batching_span_processor/0",otel_component_type="batching_span_processor",otel_scope_name="go.opentelemetry.io/otel/sdk/trace/internal/observ",otel_scope_schema_url="https://opentelemetry.io/schemas/1.43.0",otel_scope_version="1.47.0"} 4` + "\n",
+				`otel_sdk_exporter_span_exported_total{error_type="*fmt.wrapErrors",otel_component_name="otlp_grpc_span_exporter/0",`,
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			testCollectorDown(t, tc.observability, tc.want)
+		})
+	}
+}
+
+// testCollectorDown runs the batch variant against a collector that is down,
+// serves one request with two extra spans and checks the final metrics for
+// the common lines and want.
+func testCollectorDown(t *testing.T, observability bool, want []string) {
 	const shutdownTimeout = 10 * time.Second
 	final := filepath.Join(t.TempDir(), "final.prom")
 	env := []string{
@@ -235,7 +263,13 @@ func TestProcessBatchCollectorDown(t *testing.T) {
 		"OTEL_EXPORTER_OTLP_TIMEOUT=500",
 		"OTEL_BSP_MAX_QUEUE_SIZE=100",
 	}
+	if observability {
+		env = append(env, "OTEL_GO_X_OBSERVABILITY=true")
+	}
 	p := start(t, env, "-variant", "batch", "-extra-spans", "2", "-shutdown-timeout", shutdownTimeout.String(), "-final-metrics", final)
+	if p.ready.Observability != observability {
+		t.Errorf("ready observability = %v, want %v", p.ready.Observability, observability)
+	}
 
 	var proc struct {
 		Type   string
@@ -264,15 +298,27 @@ func TestProcessBatchCollectorDown(t *testing.T) {
 	if err != nil {
 		t.Fatalf("final metrics: %v\nstderr: %s", err, p.stderr)
 	}
-	for _, want := range []string{
+	for _, want := range append([]string{
 		"otelbench_target_requests_total 1\n",
 		"otelbench_target_spans_ended_total 4\n", // server, logic, two steps
+		"otelbench_target_spans_ended_before_shutdown 4\n",
+		"otelbench_target_export_started_spans_total 4\n",
 		`otelbench_target_exported_spans_total{result="error"} 4` + "\n",
+		// Refused, retried until the exporter's timeout: the last attempt's code.
+		`otelbench_target_export_failed_spans_total{code="Unavailable"} 4` + "\n",
 		"otelbench_target_export_errors_total 1\n",
-	} {
+		// ForceFlush returned the export's error, yet the queue drained:
+		// nothing was dropped or lost.
+		"otelbench_target_shutdown_clean 0\n",
+		"otelbench_target_shutdown_drained 1\n",
+		"otelbench_target_spans_unexported_at_exit 0\n",
+	}, want...) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("final metrics lack %q:\n%s", want, b)
 		}
+	}
+	if !observability && strings.Contains(string(b), "otel_sdk_") {
+		t.Errorf("SDK metrics without OTEL_GO_X_OBSERVABILITY:\n%s", b)
 	}
 }
 
