@@ -1,0 +1,112 @@
+package model_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/otelbench/otelbench/internal/model"
+)
+
+// A service on the SDK defaults sends 3 000 requests/s of 3 spans to a
+// collector that takes 100 ms per export.
+func ExamplePredict() {
+	l := model.Load{
+		RequestsPerSec:  3000,
+		SpansPerRequest: 3,
+		SampledShare:    1,
+		ExportLatency:   100 * time.Millisecond,
+	}
+	p, err := model.Predict(model.DefaultSettings(), l)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("ceiling %.0f spans/s, utilisation %.2f, regime %v\n", p.Ceiling, p.Utilisation, p.Regime)
+	fmt.Printf("loses %.1f%% of spans; loss starts at %.0f requests/s\n", 100*p.LossFraction, p.LossOnsetRequestsPerSec)
+	fmt.Printf("first drop %v after the overload starts\n", p.Burst.Absorb.Round(time.Millisecond))
+	fmt.Printf("a span that gets in is exported within %v\n", p.Staleness.WorstToDone)
+	fmt.Printf("a full queue holds %.1f MB\n", float64(p.Memory.Queue)/1e6)
+	// Output:
+	// ceiling 5120 spans/s, utilisation 1.76, regime saturated
+	// loses 43.1% of spans; loss starts at 1707 requests/s
+	// first drop 398ms after the overload starts
+	// a span that gets in is exported within 500ms
+	// a full queue holds 2.5 MB
+}
+
+// The same collector under the SDK defaults, with a 1 s burst to 12 000
+// spans/s on top of a steady 1 000.
+func ExamplePredict_burst() {
+	l := model.Load{
+		RequestsPerSec:  1000,
+		SpansPerRequest: 1,
+		SampledShare:    1,
+		ExportLatency:   100 * time.Millisecond,
+		Burst:           model.Burst{PeakRequestsPerSec: 12000, Length: time.Second},
+	}
+	p, _ := model.Predict(model.DefaultSettings(), l)
+	fmt.Printf("steady: loses %v\n", p.Loses)
+	fmt.Printf("burst: absorbed for %v, then %.0f spans dropped (%.0f%%)\n",
+		p.Burst.Absorb, p.Burst.Dropped, 100*p.Burst.DropFraction)
+	// Output:
+	// steady: loses false
+	// burst: absorbed for 256ms, then 5119 spans dropped (43%)
+}
+
+// Export latency at least the batch timeout halves the ceiling: the timer
+// fires during every export and splits the next batch at random.
+func ExampleTimerRaces() {
+	s := model.DefaultSettings()
+	s.BatchTimeout = 10 * time.Millisecond
+	l := model.Load{ExportLatency: 20 * time.Millisecond}
+	fmt.Println(model.TimerRaces(s, l))
+	fmt.Printf("%.0f spans/s, not %.0f\n", model.Ceiling(s, l), 512/0.020)
+	// Output:
+	// true
+	// 12850 spans/s, not 25600
+}
+
+// The smallest batch that keeps the worker at most 80% busy with 9 000
+// spans/s and a 100 ms collector.
+func ExampleMinBatchSizeFor() {
+	m, err := model.MinBatchSizeFor(9000, 100*time.Millisecond, 0, 0.8)
+	fmt.Println(m, err)
+	// Output:
+	// 1125 <nil>
+}
+
+// The smallest queue that takes a 1 s burst to 10 000 spans/s without a
+// drop, with batches of 512 and a 100 ms collector (ceiling 5 120 spans/s).
+func ExampleMinQueueFor() {
+	s := model.DefaultSettings() // batch 512; the queue size is ignored
+	l := model.Load{
+		RequestsPerSec:  1000,
+		SpansPerRequest: 1,
+		SampledShare:    1,
+		ExportLatency:   100 * time.Millisecond,
+		Burst:           model.Burst{PeakRequestsPerSec: 10000, Length: time.Second},
+	}
+	q, err := model.MinQueueFor(s, l)
+	fmt.Println(q, err)
+	// Output:
+	// 5392 <nil>
+}
+
+// The longest batch timeout that gets every span to a 100 ms collector
+// within 2 s of its end.
+func ExampleMaxBatchTimeoutFor() {
+	l := model.Load{RequestsPerSec: 100, SpansPerRequest: 2, SampledShare: 1, ExportLatency: 100 * time.Millisecond}
+	t, err := model.MaxBatchTimeoutFor(model.DefaultSettings(), l, 2*time.Second)
+	fmt.Println(t, err)
+	// Output:
+	// 1.9s <nil>
+}
+
+// A zero batch timeout is refused, with the reason.
+func ExampleSettings_Validate() {
+	s := model.DefaultSettings()
+	s.BatchTimeout = 0
+	fmt.Println(s.Validate())
+	// Output:
+	// batch timeout 0s: the timer fires at once and is re-armed with the same delay at every export, so the worker spins a whole core: invalid span processor settings
+}
