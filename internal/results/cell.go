@@ -152,6 +152,9 @@ type Spans struct {
 	Observability bool  `json:"observability,omitempty"`
 	SDKDropped    int64 `json:"sdk_dropped,omitempty"`
 	SDKQueued     int64 `json:"sdk_queued,omitempty"`
+	// InFlightAtExit counts spans handed to ExportSpans whose call had not
+	// returned when the target exited; they are part of LostAtShutdown.
+	InFlightAtExit int64 `json:"in_flight_at_exit,omitempty"`
 	// Abandoned and Rejected count spans of exports the sink saw end
 	// without an OK: the client gave up, or the sink answered an error.
 	Abandoned int64 `json:"sink_abandoned_spans,omitempty"`

@@ -25,6 +25,9 @@ func accountSpans(v profile.Variant, w profile.Workload, tm targetMetrics, snap 
 		SinkRequests:   snap.Requests,
 	}
 	s.Lost = s.Ended - s.Received
+	s.Abandoned, s.Rejected = snap.AbandonedSpans, snap.RejectedSpans
+	s.FailedByCode = tm.FailedByCode
+	splitUnexported(&s, v, tm)
 	s.FreshnessP50 = snap.Freshness.Quantile(0.50)
 	s.FreshnessP99 = snap.Freshness.Quantile(0.99)
 	s.FreshnessMax = snap.Freshness.Max
@@ -52,3 +55,47 @@ func accountSpans(v profile.Variant, w profile.Workload, tm targetMetrics, snap 
 	}
 	return s
 }
+
+// splitUnexported divides the spans the target ended but never finished
+// exporting into dropped on a full queue and lost at shutdown, saying how
+// it knows (results.Spans.DropSource).
+func splitUnexported(s *results.Spans, v profile.Variant, tm targetMetrics) {
+	if v.Kind == profile.KindNone {
+		return
+	}
+	s.ShutdownClean = tm.Drained
+	s.Observability = tm.SDKObserved
+	s.SDKDropped, s.SDKQueued = tm.SDKDropped, tm.SDKQueued
+	// Spans handed to ExportSpans whose call had not returned at exit.
+	inFlight := max(tm.Started-tm.ExportedOK-tm.ExportFailed, 0)
+	s.InFlightAtExit = inFlight
+	switch {
+	case v.Kind == profile.KindSync:
+		// Nothing is queued: a span is exported as it ends, or lost when
+		// the target exits in the middle.
+		s.DropSource = dropNone
+		s.LostAtShutdown = tm.Unexported + inFlight
+	case tm.Drained:
+		// Shutdown emptied the queue: whatever never reached the exporter
+		// was dropped when it ended.
+		s.DropSource = dropCleanShutdown
+		s.Dropped = tm.Unexported
+		s.LostAtShutdown = inFlight
+	case tm.SDKObserved:
+		s.DropSource = dropSDK
+		s.Dropped = min(tm.SDKDropped, tm.Unexported)
+		s.LostAtShutdown = tm.Unexported - s.Dropped + inFlight
+	default:
+		s.DropSource = dropUnknown
+		s.Dropped = tm.Unexported
+		s.LostAtShutdown = inFlight
+	}
+}
+
+// Values of results.Spans.DropSource (the summary package reads them).
+const (
+	dropSDK           = "sdk"
+	dropCleanShutdown = "clean-shutdown"
+	dropNone          = "none"
+	dropUnknown       = "unknown"
+)

@@ -166,6 +166,16 @@ func TestAccountSpans(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			// These cases are about the sink's side: the target drained its
+			// queue at exit (splitUnexported has its own test).
+			if tc.v.Kind != profile.KindNone {
+				tc.tm.Drained = true
+				tc.want.ShutdownClean = true
+				tc.want.DropSource = dropCleanShutdown
+				if tc.v.Kind == profile.KindSync {
+					tc.want.DropSource = dropNone
+				}
+			}
 			got := accountSpans(tc.v, w, tc.tm, tc.snap, tc.ids, tc.okItems)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("accountSpans:\n got %+v\nwant %+v", got, tc.want)
@@ -179,6 +189,42 @@ func TestAccountSpans(t *testing.T) {
 			}
 			if !got.Matched && (got.TracedRequests != 0 || got.MissingTraces != 0 || got.MissingSpans != 0 || got.StrayTraces != 0) {
 				t.Errorf("unmatched cell has matching numbers: %+v", got)
+			}
+		})
+	}
+}
+
+func TestSplitUnexported(t *testing.T) {
+	batch := profile.Variant{Name: "b", Kind: profile.KindBatch}
+	sync := profile.Variant{Name: "s", Kind: profile.KindSync}
+	for _, tc := range []struct {
+		name string
+		v    profile.Variant
+		tm   targetMetrics
+		want results.Spans
+	}{
+		{"drained: the rest was dropped", batch,
+			targetMetrics{SpansEnded: 100, Started: 70, ExportedOK: 70, Unexported: 30, Drained: true},
+			results.Spans{Dropped: 30, DropSource: dropCleanShutdown, ShutdownClean: true}},
+		{"not drained, sdk counter splits", batch,
+			targetMetrics{SpansEnded: 100, Started: 60, ExportedOK: 50, ExportFailed: 5, Unexported: 40, SDKObserved: true, SDKDropped: 25, SDKQueued: 15},
+			results.Spans{Dropped: 25, LostAtShutdown: 15 + 5, InFlightAtExit: 5, DropSource: dropSDK, Observability: true, SDKDropped: 25, SDKQueued: 15}},
+		{"not drained, no counter", batch,
+			targetMetrics{SpansEnded: 100, Started: 60, ExportedOK: 60, Unexported: 40},
+			results.Spans{Dropped: 40, DropSource: dropUnknown}},
+		{"sync drops nothing", sync,
+			targetMetrics{SpansEnded: 10, Started: 9, ExportedOK: 7, Unexported: 1, Drained: true},
+			results.Spans{LostAtShutdown: 1 + 2, InFlightAtExit: 2, DropSource: dropNone, ShutdownClean: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got results.Spans
+			splitUnexported(&got, tc.v, tc.tm)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tc.want)
+			}
+			// ended = exported + dropped + failed + lost at shutdown.
+			if sum := tc.tm.ExportedOK + tc.tm.ExportFailed + got.Dropped + got.LostAtShutdown; sum != tc.tm.SpansEnded {
+				t.Errorf("parts add to %d, ended %d", sum, tc.tm.SpansEnded)
 			}
 		})
 	}

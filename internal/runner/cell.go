@@ -177,6 +177,7 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	tm, metricsErr := readTargetMetrics(metricsPath)
 	cell.Spans = accountSpans(v, p.Workload, tm, snap, ids, okItems)
 	cell.OnEnd, cell.Export = tm.OnEnd, tm.Export
+	cell.OnEndMax = time.Duration(tm.OnEndMax * float64(time.Second))
 	cell.Timeline = tl.result(&snap)
 
 	switch {

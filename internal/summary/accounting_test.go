@@ -25,6 +25,12 @@ func TestAccount(t *testing.T) {
 		{"sdk queue disagrees", func(s *results.Spans) {
 			s.DropSource, s.Dropped, s.LostAtShutdown, s.SDKDropped, s.SDKQueued = DropSDK, 50, 10, 50, 7
 		}, true, true, "queue held 7 spans at exit"},
+		{"sdk drop count disagrees after a drained queue", func(s *results.Spans) {
+			s.Observability, s.SDKDropped = true, 59
+		}, true, true, "the SDK counts 59 spans dropped on a full queue; the accounting finds 60"},
+		{"sdk drop count agrees after a drained queue", func(s *results.Spans) {
+			s.Observability, s.SDKDropped = true, 60
+		}, true, true, ""},
 		{"split unknown", func(s *results.Spans) { s.DropSource = DropUnknown }, true, false, "cannot be told apart"},
 		{"sink has fewer than exported", func(s *results.Spans) { s.Received = 899 }, true, true, "the sink received 899 distinct spans but the exporter reports 900"},
 		{"sink got a failed export", func(s *results.Spans) { s.Received = 905 }, true, true, ""},
