@@ -5,6 +5,7 @@
 #   make smoke                       the short pipeline check (about 20 s)
 #   make test                        the whole test suite (what CI runs)
 #   make lint                        go vet and a gofmt check
+#   make collector                   build the OpenTelemetry Collector (collector/bin/otelcol)
 
 GO      ?= go
 PROFILE ?= profiles/default.yaml
@@ -30,6 +31,10 @@ test:
 lint:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+.PHONY: collector
+collector:
+	scripts/build-collector.sh
 
 clean:
 	rm -rf $(BIN)
