@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 
+	"github.com/otelbench/otelbench/internal/collector"
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/runner"
 )
@@ -21,6 +22,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	resultsRoot := fs.String("results", "results", "directory that receives the run directory")
 	targetBin := fs.String("target", "", "path of the otelbench-target binary (default: next to otelbench, then $PATH)")
 	quiet := fs.Bool("q", false, "no progress lines")
+	otelcolBin := fs.String("otelcol", "", "collector binary for profiles with `collector: otelcol` (default: $OTELBENCH_OTELCOL, then collector/bin/otelcol)")
 	pin := fs.Bool("pin", false, "pin otelbench (load generator and sink) and each target to separate halves of the CPUs")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -41,6 +43,11 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return usageError{err}
 	}
 	opts := runner.Options{Profile: p, TargetBin: bin, ResultsRoot: *resultsRoot}
+	if p.Collector == profile.CollectorOtelcol {
+		if opts.Otelcol, err = findOtelcol(*otelcolBin); err != nil {
+			return usageError{fmt.Errorf("%s: collector: otelcol: %w", p.Path, err)}
+		}
+	}
 	if *pin {
 		if opts.Pin, err = runner.SplitCPUs(); err != nil {
 			return usageError{err}
@@ -88,6 +95,32 @@ func findTarget(flagValue string) (string, error) {
 		return filepath.Abs(p)
 	}
 	return "", fmt.Errorf("cannot find %s next to otelbench or in $PATH: build it with `make build` or pass -target", targetBinName)
+}
+
+// findOtelcol locates the collector binary: the flag, then
+// $OTELBENCH_OTELCOL, then collector/bin/otelcol beside the directory of
+// this executable (bin/), then under the working directory.
+func findOtelcol(flagValue string) (string, error) {
+	cands := []string{flagValue}
+	if flagValue == "" {
+		cands = []string{os.Getenv(collector.EnvBinary)}
+		if self, err := os.Executable(); err == nil {
+			cands = append(cands, collector.DefaultBinary(filepath.Dir(filepath.Dir(self))))
+		}
+		cands = append(cands, collector.RepoBinary)
+	}
+	for _, c := range cands {
+		if c == "" {
+			continue
+		}
+		if _, err := os.Stat(c); err == nil {
+			return filepath.Abs(c)
+		}
+		if flagValue != "" || c == os.Getenv(collector.EnvBinary) {
+			return "", fmt.Errorf("collector binary %s: not found", c)
+		}
+	}
+	return "", errors.New("no collector binary: build one with `make collector`, or pass -otelcol")
 }
 
 // isTerminal reports whether w is a character device (a terminal), where a

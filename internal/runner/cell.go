@@ -50,7 +50,10 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fail(err)
 	}
-	r.sink.Reset() // nothing of an earlier cell may count here
+	// Nothing of an earlier cell may count here.
+	if err := r.recv.begin(ctx); err != nil {
+		return fail(err)
+	}
 
 	metricsPath := filepath.Join(dir, results.MetricsFile)
 	env := envList(r.targetEnv(v))
@@ -127,7 +130,7 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	// The sink's fault windows are relative to the start of the measured
 	// attack; the timeline buckets the results from the same instant.
 	attackStart := time.Now()
-	r.sink.StartTimeline(attackStart)
+	r.recv.startTimeline(attackStart)
 	tl := newTimeline(attackStart)
 	ld.run(ctx, "measure", func(res *vegeta.Result) {
 		tl.add(res)
@@ -143,7 +146,7 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 			encErr = enc.Encode(res)
 		}
 	})
-	r.sink.StopTimeline()
+	r.recv.stopTimeline()
 	cpu1, cpuErr1 := processCPU(t.cmd.Process.Pid)
 	cell.Load.LoadGenCPU = selfCPU() - self0
 	m.Close()
@@ -173,8 +176,11 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 		cell.CPU.PeakRSS = peak
 	}
 
-	snap := r.sink.Reset()
+	snap, recvErr := r.recv.end(ctx)
 	tm, metricsErr := readTargetMetrics(metricsPath)
+	if snap.Traces == nil {
+		ids = nil // the receiver cannot tell traces apart: no matching
+	}
 	cell.Spans = accountSpans(v, p.Workload, tm, snap, ids, okItems)
 	cell.OnEnd, cell.Export = tm.OnEnd, tm.Export
 	cell.OnEndMax = time.Duration(tm.OnEndMax * float64(time.Second))
@@ -192,6 +198,8 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 		return fail(fmt.Errorf("target exited with %s during shutdown%s", t.cmd.ProcessState, t.stderrTail()))
 	case metricsErr != nil:
 		return fail(fmt.Errorf("reading the target's final metrics: %w", metricsErr))
+	case recvErr != nil:
+		return fail(recvErr)
 	}
 	return cell
 }

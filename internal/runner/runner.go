@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/otelbench/otelbench/internal/collector"
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/sink"
@@ -42,12 +43,15 @@ type Options struct {
 	// StartTimeout bounds a target's start until its ready line and /healthz
 	// (default 15s).
 	StartTimeout time.Duration
+	// Otelcol is the collector binary for profiles that say
+	// `collector: otelcol` (see collector.DefaultBinary).
+	Otelcol string
 }
 
 // Runner measures one profile.
 type Runner struct {
 	opts  Options
-	sink  *sink.Sink
+	recv  receiver
 	dir   string
 	run   results.Run
 	setup map[string]results.VariantSetup
@@ -65,18 +69,21 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	if _, err := os.Stat(opts.TargetBin); err != nil {
 		return "", fmt.Errorf("target binary: %w", err)
 	}
-	faults := sinkFaults(p.Sink)
-	s, err := sink.Start(ctx, sink.Options{Faults: faults})
-	if err != nil {
-		return "", fmt.Errorf("starting the embedded sink: %w", err)
-	}
-	defer s.Close()
-
 	dir, err := results.Create(opts.ResultsRoot, p.Name, time.Now())
 	if err != nil {
 		return "", err
 	}
-	r := &Runner{opts: opts, sink: s, dir: dir, setup: map[string]results.VariantSetup{}}
+	faults := sinkFaults(p.Sink)
+	recv, info, err := startReceiver(ctx, p, faults, opts.Otelcol, dir)
+	if err != nil {
+		return dir, err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer cancel()
+		_ = recv.close(cctx)
+	}()
+	r := &Runner{opts: opts, recv: recv, dir: dir, setup: map[string]results.VariantSetup{}}
 	seed := uint64(p.Seed)
 	if seed == 0 {
 		seed = rand.Uint64()>>1 | 1 // positive, so a profile can repeat it
@@ -91,7 +98,7 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		Started:     time.Now().UTC(),
 		Profile:     p,
 		Environment: fingerprint(ctx, opts.TargetBin),
-		Sink:        results.SinkInfo{Kind: "embedded", Endpoint: s.Endpoint(), Delay: p.Sink.Delay.D(), Faults: faults.Active()},
+		Sink:        info,
 	}
 	for _, v := range p.Variants {
 		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: r.targetEnv(v), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}
@@ -165,4 +172,27 @@ func (r *Runner) recordEffective(c results.Cell) {
 			_ = r.writeRun()
 		}
 	}
+}
+
+// startReceiver starts what the profile's targets export to and describes
+// it for run.json.
+func startReceiver(ctx context.Context, p *profile.Profile, faults sink.Faults, otelcolBin, dir string) (receiver, results.SinkInfo, error) {
+	if p.Collector == profile.CollectorOtelcol {
+		if otelcolBin == "" {
+			return nil, results.SinkInfo{}, errors.New("the profile says collector: otelcol but no collector binary was given; run `make collector`")
+		}
+		if _, err := os.Stat(otelcolBin); err != nil {
+			return nil, results.SinkInfo{}, fmt.Errorf("the profile says collector: otelcol, but %w; run `make collector` (or set %s)", err, collector.EnvBinary)
+		}
+		c, err := collector.Start(ctx, collector.Options{Binary: otelcolBin, Dir: filepath.Join(dir, "otelcol")})
+		if err != nil {
+			return nil, results.SinkInfo{}, fmt.Errorf("starting the collector: %w", err)
+		}
+		return &otelcol{c: c}, results.SinkInfo{Kind: "otelcol", Endpoint: c.Endpoint()}, nil
+	}
+	s, err := sink.Start(ctx, sink.Options{Faults: faults})
+	if err != nil {
+		return nil, results.SinkInfo{}, fmt.Errorf("starting the embedded sink: %w", err)
+	}
+	return embedded{s}, results.SinkInfo{Kind: "embedded", Endpoint: s.Endpoint(), Delay: p.Sink.Delay.D(), Faults: faults.Active()}, nil
 }

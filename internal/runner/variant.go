@@ -17,7 +17,7 @@ func (r *Runner) targetEnv(v profile.Variant) map[string]string {
 	}
 	if v.Kind != profile.KindNone {
 		// Always a URL: a bare host:port is silently ignored by the exporter.
-		env["OTEL_EXPORTER_OTLP_ENDPOINT"] = r.sink.Endpoint()
+		env["OTEL_EXPORTER_OTLP_ENDPOINT"] = r.recv.Endpoint()
 	}
 	return env
 }

@@ -60,7 +60,7 @@ func newTestRunner(t *testing.T, p *profile.Profile) *Runner {
 			t.Errorf("closing the sink: %v", err)
 		}
 	})
-	return &Runner{opts: Options{Profile: p}, sink: s}
+	return &Runner{opts: Options{Profile: p}, recv: embedded{s}}
 }
 
 // variantNamed returns p's variant called name.
@@ -82,7 +82,7 @@ func TestTargetEnv(t *testing.T) {
 
 	p := mustParse(t, variantProfile...)
 	r := newTestRunner(t, p)
-	endpoint := r.sink.Endpoint()
+	endpoint := r.recv.Endpoint()
 	if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
 		t.Fatalf("sink endpoint %q is not a loopback URL", endpoint)
 	}

@@ -84,6 +84,7 @@ func TestVariantWiring(t *testing.T) {
 			t.Fatalf("cell %s: %s: %s", c.Dir, c.Status, c.Error)
 		}
 		cells[c.Variant] = c
+		checkIdentity(t, c)
 	}
 
 	tests := []struct {
