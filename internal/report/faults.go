@@ -10,10 +10,16 @@ import (
 
 // conditions says what the spans were sent to and how it misbehaved.
 func conditions(r renderer, s *summary.Summary) {
-	if len(s.Faults) == 0 && s.Burst == "" {
+	if len(s.Faults) == 0 && s.Burst == "" && s.Collector != "otelcol" {
 		return
 	}
 	r.heading(2, "Conditions")
+	if s.Collector == "otelcol" {
+		r.para("Spans went to a real OpenTelemetry Collector (`make collector`): received is its otelcol_receiver_accepted_spans; it counts spans, not traces, so there is no trace matching and no freshness.")
+	}
+	if len(s.Faults) == 0 && s.Burst == "" {
+		return
+	}
 	var items []string
 	for _, f := range s.Faults {
 		items = append(items, "sink "+f)
@@ -94,7 +100,7 @@ func accounting(r renderer, s *summary.Summary) {
 		}
 		t.rows = append(t.rows, []string{name, fmt.Sprint(a.Ended), fmt.Sprint(a.Handed), fmt.Sprint(a.Exported),
 			failed, dropped, lost, fmt.Sprint(a.Received), fmt.Sprint(a.Duplicates), missing,
-			dur(a.FreshnessP50), dur(a.FreshnessP99), adds})
+			fresh(a.FreshnessP50), fresh(a.FreshnessP99), adds})
 	}
 	r.table(t)
 	notes = append(notes,
@@ -143,6 +149,14 @@ func recoveryTable(r renderer, s *summary.Summary) {
 func backAfter(d time.Duration) string {
 	if d < 0 {
 		return "not before the end ⚠"
+	}
+	return dur(d)
+}
+
+// fresh formats a freshness quantile; zero means none was measured.
+func fresh(d time.Duration) string {
+	if d == 0 {
+		return "–"
 	}
 	return dur(d)
 }

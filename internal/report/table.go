@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 
+	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/summary"
 )
 
@@ -73,8 +74,10 @@ func costCells(name string, r summary.Row) []string {
 		loss = fmt.Sprintf("%.2f%%", r.Spans.LossPct)
 		if r.Spans.Matched {
 			missing = fmt.Sprintf("%d of %d", r.Spans.MissingTraces, r.Spans.TracedRequests)
-		} else {
+		} else if r.Kind == profile.KindSampled {
 			missing = fmt.Sprintf("n/a (kept %.1f%%)", 100*r.Spans.SampledShare)
+		} else {
+			missing = "n/a"
 		}
 		if r.OnEndCount > 0 {
 			onEnd = dur(r.OnEndP99)
