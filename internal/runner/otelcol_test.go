@@ -98,8 +98,11 @@ func TestRealCollectorCountsLikeTheSink(t *testing.T) {
 func checkIdentity(t *testing.T, c results.Cell) {
 	t.Helper()
 	s := c.Spans
-	if s.Received != s.ExportedOK {
-		t.Errorf("%s: the receiver has %d distinct spans, the exporter reports %d delivered", c.Dir, s.Received, s.ExportedOK)
+	// A failed export may still have been received: a retried call whose
+	// answer was lost as the connection closed. Otherwise the receiver
+	// must hold exactly what the exporter delivered.
+	if s.Received < s.ExportedOK || s.Received > s.ExportedOK+s.ExportFailed {
+		t.Errorf("%s: the receiver has %d distinct spans, the exporter reports %d delivered and %d failed", c.Dir, s.Received, s.ExportedOK, s.ExportFailed)
 	}
 	if sum := s.ExportedOK + s.Dropped + s.ExportFailed + s.LostAtShutdown; sum != s.Ended {
 		t.Errorf("%s: ended %d ≠ exported %d + dropped %d + failed %d + lost at shutdown %d",

@@ -18,9 +18,10 @@ type Recovery struct {
 	// BaselineP99 is the median per-bucket p99 before the first window:
 	// what "recovered" means for this cell.
 	BaselineP99 time.Duration `json:"baseline_p99_ns"`
-	// Latency is from FaultEnd until every later bucket's p99 stayed within
-	// RecoveryFactor × BaselineP99 (plus RecoverySlack); −1 when it never did
-	// before the attack ended.
+	// Latency is from FaultEnd until the start of RecoveryRun buckets in a
+	// row whose p99 stayed within RecoveryFactor × BaselineP99 (or
+	// RecoverySlack above it); −1 when that never happened before the
+	// attack ended.
 	Latency time.Duration `json:"latency_ns"`
 	// Spans is from FaultEnd until the sink received spans again; −1 when
 	// none arrived before the attack ended.
@@ -38,6 +39,8 @@ type Recovery struct {
 const (
 	RecoveryFactor = 2.0
 	RecoverySlack  = time.Millisecond
+	// RecoveryRun is how many buckets in a row must be back to normal.
+	RecoveryRun = 5
 )
 
 // faultWindows returns the outage and black-hole windows of a sink block.
@@ -78,15 +81,23 @@ func recovery(tl *results.Timeline, windows []profile.Window) *Recovery {
 	slices.Sort(before)
 	r.BaselineP99 = before[len(before)/2]
 	limit := max(time.Duration(RecoveryFactor*float64(r.BaselineP99)), r.BaselineP99+RecoverySlack)
-	// The first bucket at or after the end from which no bucket is slow.
+	// The first bucket at or after the end that starts a run of
+	// RecoveryRun buckets (all that follow the end, if fewer) none of
+	// which is slow: one noisy bucket later on does not undo a recovery.
 	firstAfter := int((last + tl.Bucket - 1) / tl.Bucket)
 	recovered := -1
-	for i := len(tl.Requests) - 1; i >= firstAfter; i-- {
-		b := tl.Requests[i]
-		if b.Requests > 0 && b.P99 > limit {
-			break
+	need := min(RecoveryRun, len(tl.Requests)-firstAfter)
+	for i := firstAfter; i+need <= len(tl.Requests) && recovered < 0; i++ {
+		ok := true
+		for j := i; j < i+need; j++ {
+			if b := tl.Requests[j]; b.Requests > 0 && b.P99 > limit {
+				ok = false
+				break
+			}
 		}
-		recovered = i
+		if ok {
+			recovered = i
+		}
 	}
 	if recovered >= 0 {
 		r.Latency = max(time.Duration(recovered)*tl.Bucket-last, 0)

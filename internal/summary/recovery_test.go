@@ -12,7 +12,7 @@ func TestRecovery(t *testing.T) {
 	ms := time.Millisecond
 	// A 100 ms timeline: p99 1 ms before the fault at 300–600 ms, slow
 	// during it, and back to normal from the bucket at 800 ms.
-	p99s := []time.Duration{ms, ms, ms, 900 * ms, 900 * ms, 900 * ms, 50 * ms, 3 * ms, ms, ms}
+	p99s := []time.Duration{ms, ms, ms, 900 * ms, 900 * ms, 900 * ms, 50 * ms, 3 * ms, ms, ms, ms, ms, ms}
 	tl := &results.Timeline{Bucket: 100 * ms}
 	for _, p := range p99s {
 		tl.Requests = append(tl.Requests, results.Bucket{Requests: 10, P99: p, Max: p + ms})
@@ -26,8 +26,18 @@ func TestRecovery(t *testing.T) {
 		t.Fatalf("recovery = %+v\nwant       %+v", r, want)
 	}
 
-	// Never recovered: the last bucket is still slow.
-	tl.Requests[9].P99 = 40 * ms
+	// One noisy bucket after a run of good ones does not undo recovery.
+	for range 3 {
+		tl.Requests = append(tl.Requests, results.Bucket{Requests: 10, P99: ms})
+	}
+	tl.Requests[14].P99 = 40 * ms
+	if r := recovery(tl, win); r.Latency != 200*ms {
+		t.Errorf("noise after recovery: Latency = %v, want 200ms", r.Latency)
+	}
+	// Never recovered: slow buckets keep coming until the end.
+	for i := 6; i < len(tl.Requests); i += 2 {
+		tl.Requests[i].P99 = 40 * ms
+	}
 	if r := recovery(tl, win); r.Latency != -1 {
 		t.Errorf("still slow at the end: Latency = %v, want -1", r.Latency)
 	}
