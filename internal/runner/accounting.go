@@ -98,4 +98,29 @@ const (
 	dropCleanShutdown = "clean-shutdown"
 	dropNone          = "none"
 	dropUnknown       = "unknown"
+	dropExternal      = "external"
 )
+
+// accountExternal accounts for a user service's spans from outside: what
+// the sink received, matched against the requests sent. Ended is what the
+// requests should have produced (per request × traced requests); nothing
+// inside the service is counted, so the split into exported, dropped and
+// failed is unknown (DropSource "external").
+func accountExternal(v profile.Variant, perRequest int, snap sink.Snapshot, ids *traceIDs, okItems []uint64) results.Spans {
+	w := profile.Workload{ExtraSpans: perRequest - 2}
+	s := accountSpans(v, w, targetMetrics{}, snap, ids, okItems)
+	s.PerRequest = perRequest
+	if v.Kind == profile.KindNone {
+		s.PerRequest = 0
+		return s
+	}
+	s.DropSource = dropExternal
+	if s.Matched {
+		s.Ended = s.TracedRequests * int64(perRequest)
+		s.ExportedOK = s.Received
+		s.Dropped = s.Ended - s.Received
+		s.Lost = s.Dropped
+		s.TargetRequests = s.TracedRequests
+	}
+	return s
+}

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -27,16 +29,38 @@ type load struct {
 	next *atomic.Uint64
 	// burst, when set, adds a load spike to the attack.
 	burst *profile.Burst
+	// url, when set, is a user service's route with {id} in it; otherwise
+	// the bundled target's /process/{n} on addr.
+	url string
+}
+
+// urlFor returns the URL of item n.
+func (l load) urlFor(n uint64) string {
+	if l.url != "" {
+		return strings.Replace(l.url, "{id}", strconv.FormatUint(n, 10), 1)
+	}
+	return "http://" + l.addr + "/process/" + strconv.FormatUint(n, 10)
+}
+
+// item returns the item number of a result's URL.
+func (l load) item(u string) (uint64, error) {
+	if l.url == "" {
+		return itemFromURL(u)
+	}
+	pre, post, _ := strings.Cut(l.url, "{id}")
+	if !strings.HasPrefix(u, pre) || !strings.HasSuffix(u, post) || len(u) < len(pre)+len(post) {
+		return 0, fmt.Errorf("no item id in %q", u)
+	}
+	return strconv.ParseUint(u[len(pre):len(u)-len(post)], 10, 64)
 }
 
 // targeter returns a vegeta Targeter, safe for concurrent use, that asks for
 // /process/{n} with n taken from the shared counter.
 func (l load) targeter() vegeta.Targeter {
-	base := "http://" + l.addr + "/process/"
 	return func(t *vegeta.Target) error {
 		n := l.next.Add(1)
 		t.Method = http.MethodGet
-		t.URL = base + strconv.FormatUint(n, 10)
+		t.URL = l.urlFor(n)
 		h := make(http.Header, 1) // fresh per request: vegeta may reuse targets
 		if l.ids != nil {
 			h["Traceparent"] = []string{l.ids.traceparent(n)}

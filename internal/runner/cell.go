@@ -56,9 +56,17 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	}
 
 	metricsPath := filepath.Join(dir, results.MetricsFile)
-	env := envList(r.targetEnv(v))
-	t, err := startTarget(ctx, r.opts.TargetBin, r.targetArgs(v, metricsPath), env,
-		filepath.Join(dir, results.TargetLog), r.opts.StartTimeout)
+	var (
+		t      *targetProc
+		svcURL string
+		err    error
+	)
+	if svc := r.opts.Service; svc != nil {
+		t, svcURL, err = startService(ctx, *svc, r.serviceEnv(v), filepath.Join(dir, results.TargetLog), r.opts.StartTimeout)
+	} else {
+		t, err = startTarget(ctx, r.opts.TargetBin, r.targetArgs(v, metricsPath), envList(r.targetEnv(v)),
+			filepath.Join(dir, results.TargetLog), r.opts.StartTimeout)
+	}
 	if err != nil {
 		return fail(fmt.Errorf("starting target: %w", err))
 	}
@@ -75,8 +83,10 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 			t.kill()
 		}
 	}()
-	if err := t.waitHealthy(ctx, r.opts.StartTimeout); err != nil {
-		return fail(err)
+	if r.opts.Service == nil {
+		if err := t.waitHealthy(ctx, r.opts.StartTimeout); err != nil {
+			return fail(err)
+		}
 	}
 
 	// Every request of the cell, warm-up included, carries its own trace id,
@@ -95,11 +105,12 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 		maxWorkers: p.MaxWorkers,
 		ids:        ids,
 		next:       &next,
+		url:        svcURL,
 	}
 	var okItems []uint64
 	keep := func(res *vegeta.Result) {
 		if ids != nil && res.Code >= 200 && res.Code < 300 {
-			if n, err := itemFromURL(res.URL); err == nil {
+			if n, err := ld.item(res.URL); err == nil {
 				okItems = append(okItems, n)
 			}
 		}
@@ -177,11 +188,19 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	}
 
 	snap, recvErr := r.recv.end(ctx)
-	tm, metricsErr := readTargetMetrics(metricsPath)
+	var tm targetMetrics
+	var metricsErr error
+	if r.opts.Service == nil {
+		tm, metricsErr = readTargetMetrics(metricsPath)
+	}
 	if snap.Traces == nil {
 		ids = nil // the receiver cannot tell traces apart: no matching
 	}
-	cell.Spans = accountSpans(v, p.Workload, tm, snap, ids, okItems)
+	if r.opts.Service != nil {
+		cell.Spans = accountExternal(v, r.opts.Service.SpansPerRequest, snap, ids, okItems)
+	} else {
+		cell.Spans = accountSpans(v, p.Workload, tm, snap, ids, okItems)
+	}
 	cell.OnEnd, cell.Export = tm.OnEnd, tm.Export
 	cell.OnEndMax = time.Duration(tm.OnEndMax * float64(time.Second))
 	cell.Timeline = tl.result(&snap)

@@ -43,6 +43,9 @@ type Options struct {
 	// StartTimeout bounds a target's start until its ready line and /healthz
 	// (default 15s).
 	StartTimeout time.Duration
+	// Service, when set, is the user's own service, measured instead of
+	// the bundled target (TargetBin is then unused).
+	Service *Service
 	// Otelcol is the collector binary for profiles that say
 	// `collector: otelcol` (see collector.DefaultBinary).
 	Otelcol string
@@ -66,7 +69,11 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		opts.StartTimeout = 15 * time.Second
 	}
 	p := opts.Profile
-	if _, err := os.Stat(opts.TargetBin); err != nil {
+	if opts.Service != nil {
+		if err := opts.Service.Validate(); err != nil {
+			return "", err
+		}
+	} else if _, err := os.Stat(opts.TargetBin); err != nil {
 		return "", fmt.Errorf("target binary: %w", err)
 	}
 	dir, err := results.Create(opts.ResultsRoot, p.Name, time.Now())
@@ -102,6 +109,9 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	}
 	for _, v := range p.Variants {
 		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: r.targetEnv(v), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}
+		if svc := opts.Service; svc != nil {
+			vs.Env, vs.Args = r.serviceEnv(v), []string{"/bin/sh", "-c", "exec " + svc.Command}
+		}
 		r.setup[v.Name] = vs
 		r.run.Variants = append(r.run.Variants, vs)
 	}
