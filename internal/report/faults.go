@@ -83,9 +83,13 @@ func accounting(r renderer, s *summary.Summary) {
 		}
 		dropped := fmt.Sprint(a.Dropped)
 		lost := fmt.Sprint(a.LostAtShutdown)
-		if a.DropSource == summary.DropUnknown {
+		switch a.DropSource {
+		case summary.DropUnknown:
 			dropped += " (with lost)"
 			lost = "?"
+		case summary.DropExternal:
+			dropped += " (never arrived)"
+			lost, failed = "?", "?"
 		}
 		missing := "n/a"
 		if a.MissingTraces >= 0 {

@@ -3,9 +3,9 @@ package runner
 import (
 	"context"
 	"fmt"
-	"strings"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 

@@ -118,6 +118,9 @@ const (
 	DropCleanShutdown = "clean-shutdown"
 	DropNone          = "none"
 	DropUnknown       = "unknown"
+	// DropExternal: a user's service, seen only from outside; dropped is
+	// every span of a traced request that never arrived.
+	DropExternal = "external"
 )
 
 // Codes formats FailedByCode as "Unavailable 12, DeadlineExceeded 3", in
