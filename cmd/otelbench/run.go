@@ -17,10 +17,13 @@ import (
 const targetBinName = "otelbench-target"
 
 func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("run", "otelbench run -profile FILE [-results DIR] [-target BIN]", stderr)
+	fs := newFlagSet("run", "otelbench run -profile FILE [-results DIR] [-target BIN | -cmd COMMAND -url URL -spans N]", stderr)
 	profilePath := fs.String("profile", "profiles/default.yaml", "the profile to measure")
 	resultsRoot := fs.String("results", "results", "directory that receives the run directory")
 	targetBin := fs.String("target", "", "path of the otelbench-target binary (default: next to otelbench, then $PATH)")
+	command := fs.String("cmd", "", "measure your own service instead: a shell `command` that starts it in the foreground, honouring the standard OTEL_* variables")
+	rawURL := fs.String("url", "", "with -cmd: the route to load, on loopback, {id} marking a path parameter and {port} (optional) a free port passed as $PORT")
+	spans := fs.Int("spans", 0, "with -cmd: spans one traced request produces (its server span and its children)")
 	quiet := fs.Bool("q", false, "no progress lines")
 	otelcolBin := fs.String("otelcol", "", "collector binary for profiles with `collector: otelcol` (default: $OTELBENCH_OTELCOL, then collector/bin/otelcol)")
 	pin := fs.Bool("pin", false, "pin otelbench (load generator and sink) and each target to separate halves of the CPUs")
@@ -38,11 +41,22 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return err
 	}
-	bin, err := findTarget(*targetBin)
-	if err != nil {
-		return usageError{err}
+	opts := runner.Options{Profile: p, ResultsRoot: *resultsRoot}
+	if *command != "" || *rawURL != "" {
+		if *targetBin != "" {
+			return usageError{errors.New("run: -target and -cmd exclude each other")}
+		}
+		opts.Service = &runner.Service{Command: *command, URL: *rawURL, SpansPerRequest: *spans}
+		if err := opts.Service.Validate(); err != nil {
+			return usageError{fmt.Errorf("run: %w", err)}
+		}
+	} else {
+		bin, err := findTarget(*targetBin)
+		if err != nil {
+			return usageError{err}
+		}
+		opts.TargetBin = bin
 	}
-	opts := runner.Options{Profile: p, TargetBin: bin, ResultsRoot: *resultsRoot}
 	if p.Collector == profile.CollectorOtelcol {
 		if opts.Otelcol, err = findOtelcol(*otelcolBin); err != nil {
 			return usageError{fmt.Errorf("%s: collector: otelcol: %w", p.Path, err)}

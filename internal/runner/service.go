@@ -51,7 +51,7 @@ func (s Service) Validate() error {
 	if u.Scheme != "http" {
 		return fmt.Errorf("-url %q: want http://", s.URL)
 	}
-	if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
+	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		return fmt.Errorf("-url %q: the host must be a loopback address such as 127.0.0.1", s.URL)
 	}
 	if u.Port() == "" {

@@ -85,6 +85,10 @@ func account(c results.Cell, windows []profile.Window) Account {
 		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: spans do not add up: ended %d ≠ exported %d + dropped %d + failed %d + lost at shutdown %d (= %d, off by %d)",
 			c.Dir, a.Ended, a.Exported, a.Dropped, a.Failed, a.LostAtShutdown, sum, a.Ended-sum))
 	}
+	if a.DropSource == DropExternal && s.Matched && a.MissingTraces == 0 && a.Dropped > 0 && s.TracedRequests > 0 {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: every traced request's server span arrived, but %.2f spans per request instead of %d: check the spans per request given for the service (-spans)",
+			c.Dir, float64(a.Received)/float64(s.TracedRequests), s.PerRequest))
+	}
 	if a.DropSource == DropUnknown {
 		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: the target's shutdown timed out with %d spans never exported: dropped and lost at shutdown cannot be told apart without the SDK's counter (variant option observability: true)",
 			c.Dir, a.Dropped))
