@@ -3,6 +3,8 @@
 //
 //	otelbench run -profile profiles/default.yaml   measure, write results/<run>/, print the report
 //	otelbench report results/<run>                 print the report of a finished run
+//	otelbench recommend results/<run>              the settings a finished run supports, with reasons
+//	otelbench tune -rate 2000 -latency 20ms         model, measure and confirm settings for a load and budget
 //	otelbench sink -listen 127.0.0.1:4317          run the counting OTLP/gRPC sink on its own
 //	otelbench verify                               check that a service's tracing is wired correctly
 //
@@ -71,6 +73,8 @@ commands:
   run     measure a profile:        otelbench run -profile profiles/default.yaml
   report  report a finished run:    otelbench report results/<run>
   compare compare two runs:         otelbench compare [-fail-on 5%] results/A results/B
+  recommend settings from a run:   otelbench recommend [-format text|go|env|json] results/<run>
+  tune    find and confirm settings: otelbench tune -rate 2000 -latency 20ms [-budget-p99 10] [-cmd 'mysvc' -url ...]
   sink    run the OTLP/gRPC sink:   otelbench sink -listen 127.0.0.1:4317
   verify  check tracing wiring:     otelbench verify [-cmd 'mysvc' -url http://127.0.0.1:8080/items/{id}]
 
@@ -93,6 +97,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return verifyCmd(ctx, args[1:], stdout, stderr)
 	case "compare":
 		return compareCmd(ctx, args[1:], stdout, stderr)
+	case "recommend":
+		return recommendCmd(ctx, args[1:], stdout, stderr)
+	case "tune":
+		return tuneCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

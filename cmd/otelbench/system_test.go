@@ -429,3 +429,52 @@ func TestFailingTargetIsReported(t *testing.T) {
 		t.Errorf("the report does not mention the failed cell:\n%s", stdout)
 	}
 }
+
+// TestTuneEndToEnd tunes the bundled target for a small load against a
+// collector answering in 20 ms: the model proposes candidates, they are
+// measured, one is chosen, and its confirmation run must show zero loss and
+// the budgets met. Each request sleeps 5 ms, like a service waiting on I/O,
+// so that the p99 budget is about tracing and not the machine's jitter.
+func TestTuneEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 2-minute end-to-end run")
+	}
+	root := t.TempDir()
+	start := time.Now()
+	stdout, stderr, code := runOtelbench(t, 3*time.Minute, "tune", "-rate", "300", "-latency", "20ms",
+		"-sleep", "5ms", "-budget-p99", "50", "-duration", "3s", "-seed", "7", "-format", "json", "-results", root)
+	if code != 0 {
+		t.Fatalf("tune exited %d after %v\nstdout:\n%s\nstderr:\n%s", code, time.Since(start), stdout, stderr)
+	}
+	var res struct {
+		SpansPerRequest int  `json:"spans_per_request"`
+		Measured        bool `json:"spans_measured"`
+		Plan            []struct {
+			Name string `json:"name"`
+		} `json:"plan"`
+		Chosen *struct {
+			Name string `json:"name"`
+		} `json:"chosen"`
+		Confirmed bool `json:"confirmed"`
+		Confirm   *struct {
+			LossPct float64 `json:"loss_pct"`
+		} `json:"confirm"`
+		Variant *struct {
+			Kind string `json:"kind"`
+		} `json:"variant"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("tune -format json: %v\n%s", err, stdout)
+	}
+	if res.SpansPerRequest != 2 || !res.Measured {
+		t.Errorf("spans per request %d (measured %v), want 2 measured", res.SpansPerRequest, res.Measured)
+	}
+	if len(res.Plan) < 2 || res.Chosen == nil || !res.Confirmed || res.Confirm == nil || res.Confirm.LossPct != 0 {
+		t.Errorf("tune result: %+v", res)
+	}
+	if res.Variant == nil || res.Variant.Kind == "sync" {
+		t.Errorf("recommended variant %+v: never sync", res.Variant)
+	}
+	t.Logf("tune took %v", time.Since(start))
+	assertNoTargets(t)
+}

@@ -1,0 +1,79 @@
+package tune
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/otelbench/otelbench/internal/model"
+	"github.com/otelbench/otelbench/internal/profile"
+)
+
+func spec(rate int, lat time.Duration) Spec {
+	return Spec{PeakRate: rate, SampleRatio: 1, Latency: lat, Duration: 4 * time.Second,
+		Budget: Budget{P99OverheadPct: 10}}
+}
+
+func TestPlan(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spec  Spec
+		spans int
+		// want: the names of the candidates, defaults first.
+		want []string
+	}{
+		// 500 req/s × 2 spans at 20 ms: the defaults' ceiling is 25 600
+		// spans/s, far above 1 000: they suffice; twice their queue too.
+		{"defaults suffice", spec(500, 20*time.Millisecond), 2, []string{"defaults", "q4096-b512"}},
+		// 5 000 req/s × 3 spans at 100 ms: 15 000 spans/s needs a ceiling
+		// of 30 000 at half utilisation: 3 000 spans per export → 4096.
+		{"slow collector needs big batches", spec(5000, 100*time.Millisecond), 3, []string{"defaults", "q8192-b4096", "q16384-b4096"}},
+		// A 6x burst for 1 s at 1 000 req/s × 2 spans, 100 ms per export:
+		// the peak 12 000 spans/s needs batches of 2 400 → 4096, which
+		// keeps up: the queue need not absorb anything.
+		{"burst", func() Spec {
+			s := spec(1000, 100*time.Millisecond)
+			s.Burst = &profile.Burst{Factor: 6, Length: profile.Duration(time.Second), At: profile.Duration(time.Second)}
+			return s
+		}(), 2, []string{"defaults", "q8192-b4096", "q16384-b4096"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cands, err := Plan(tc.spec, tc.spans)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, c := range cands {
+				names = append(names, c.Name)
+				// Never a zero queue, a zero or raced batch timeout, or a
+				// queue smaller than a batch.
+				st := c.Settings
+				if st.QueueSize <= 0 || st.BatchTimeout <= 0 || st.MaxExportBatchSize > st.QueueSize {
+					t.Errorf("%s: invalid settings %+v", c.Name, st)
+				}
+				if c.Name != "defaults" && (c.Predicted.Loses || c.Predicted.TimerRaces) {
+					t.Errorf("%s: the model predicts loss or a timer race: %+v", c.Name, c.Predicted)
+				}
+			}
+			if strings.Join(names, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("candidates %v, want %v", names, tc.want)
+			}
+		})
+	}
+}
+
+func TestPlanMemoryBudget(t *testing.T) {
+	s := spec(5000, 100*time.Millisecond)
+	s.Budget.MemoryMiB = 1 // a 8 192-span queue holds about 15 MiB
+	if _, err := Plan(s, 3); err == nil || !strings.Contains(err.Error(), "memory budget") {
+		t.Errorf("Plan = %v, want a memory budget error", err)
+	}
+}
+
+func TestPlanNoSolution(t *testing.T) {
+	// 10 s per export: no batch size up to 4096 keeps up with 100 000 spans/s.
+	if _, err := Plan(spec(50000, 10*time.Second), 2); !errors.Is(err, model.ErrNoSolution) {
+		t.Errorf("Plan = %v, want ErrNoSolution", err)
+	}
+}

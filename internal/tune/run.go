@@ -1,0 +1,221 @@
+package tune
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"time"
+
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/runner"
+	"github.com/otelbench/otelbench/internal/summary"
+)
+
+// Options configures Run.
+type Options struct {
+	Spec Spec
+	// TargetBin is the bundled target; Service, when set, the user's own
+	// service instead (its SpansPerRequest is filled in by Run).
+	TargetBin string
+	Service   *runner.Service
+	// ResultsRoot receives the tune directory, which holds every run.
+	ResultsRoot string
+	// Progress, if set, receives a line per step and per cell.
+	Progress io.Writer
+	// Seed fixes the order of the variants in every run (0: random).
+	Seed int
+}
+
+// Result is what Run found; it is also tune.json.
+type Result struct {
+	Spec Spec `json:"spec"`
+	// SpansPerRequest is what the plan used; Measured says Run measured
+	// it (MeasureRun).
+	SpansPerRequest int    `json:"spans_per_request"`
+	Measured        bool   `json:"spans_measured"`
+	MeasureRun      string `json:"measure_run,omitempty"`
+	// Plan is the candidates the model proposed.
+	Plan []Candidate `json:"plan"`
+	// SearchRun measured them; Verdicts say how each fared.
+	SearchRun string    `json:"search_run"`
+	Verdicts  []Verdict `json:"verdicts"`
+	// Chosen is the candidate picked, nil when none met the budgets; Relax
+	// then says which budget to relax and by how much.
+	Chosen *Candidate `json:"chosen,omitempty"`
+	Relax  []string   `json:"relax,omitempty"`
+	// ConfirmRun measured Chosen again, longer; Confirmed says it showed
+	// zero loss and every budget met.
+	ConfirmRun string   `json:"confirm_run,omitempty"`
+	Confirm    *Verdict `json:"confirm,omitempty"`
+	Confirmed  bool     `json:"confirmed"`
+	// Variant is Chosen as a profile variant, for Go code and OTEL_* lines.
+	Variant *profile.Variant `json:"variant,omitempty"`
+}
+
+// Run tunes: it measures spans per request if the spec leaves it out, plans
+// candidates with the model, measures them, chooses, and confirms. It
+// returns the tune directory and the result; the directory is returned
+// whenever it was created, with or without an error.
+func Run(ctx context.Context, o Options) (string, *Result, error) {
+	s := o.Spec
+	if err := s.Validate(); err != nil {
+		return "", nil, err
+	}
+	dir, err := results.Create(o.ResultsRoot, "tune", time.Now())
+	if err != nil {
+		return "", nil, err
+	}
+	res := &Result{Spec: s, SpansPerRequest: s.SpansPerRequest}
+	save := func() error { return results.WriteJSON(filepath.Join(dir, "tune.json"), res) }
+	say := func(format string, args ...any) {
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "otelbench tune: "+format+"\n", args...)
+		}
+	}
+
+	if res.SpansPerRequest == 0 {
+		say("measuring spans per request")
+		n, run, err := o.measureSpans(ctx, dir)
+		res.MeasureRun = run
+		if err != nil {
+			return dir, res, fmt.Errorf("measuring spans per request: %w", err)
+		}
+		res.SpansPerRequest, res.Measured = n, true
+		say("%d spans per request", n)
+	}
+	if o.Service != nil {
+		svc := *o.Service
+		svc.SpansPerRequest = res.SpansPerRequest
+		o.Service = &svc
+	}
+
+	res.Plan, err = Plan(s, res.SpansPerRequest)
+	if err != nil {
+		_ = save()
+		return dir, res, err
+	}
+	for _, c := range res.Plan {
+		say("candidate %s: %s", c.Name, c.Why)
+	}
+	_ = save()
+
+	vs := []profile.Variant{{Name: "none", Kind: profile.KindNone}}
+	var order []string
+	for _, c := range append(res.Plan[1:], res.Plan[0]) { // the defaults last
+		vs = append(vs, Variant(c.Name, c.Settings, s.SampleRatio))
+		order = append(order, c.Name)
+	}
+	say("measuring %d candidates against the baseline at %d requests/s", len(res.Plan), s.PeakRate)
+	run, sum, err := o.measure(ctx, dir, "tune-search", vs, 2, s.Duration)
+	res.SearchRun = run
+	if err != nil {
+		_ = save()
+		return dir, res, err
+	}
+	res.Verdicts = Judge(sum, s.PeakRate, s.Budget)
+	name, relax := Choose(res.Verdicts, order)
+	res.Relax = relax
+	if name == "" {
+		_ = save()
+		return dir, res, nil
+	}
+	for i := range res.Plan {
+		if res.Plan[i].Name == name {
+			res.Chosen = &res.Plan[i]
+		}
+	}
+	v := Variant(name, res.Chosen.Settings, s.SampleRatio)
+	res.Variant = &v
+	_ = save()
+
+	say("confirming %s: 3 repetitions of %v", name, 2*s.Duration)
+	run, sum, err = o.measure(ctx, dir, "tune-confirm", []profile.Variant{{Name: "none", Kind: profile.KindNone}, v}, 3, 2*s.Duration)
+	res.ConfirmRun = run
+	if err != nil {
+		_ = save()
+		return dir, res, err
+	}
+	if cv := Judge(sum, s.PeakRate, s.Budget); len(cv) == 1 {
+		res.Confirm = &cv[0]
+		// The confirmation must show no loss at all, whatever the budget.
+		res.Confirmed = cv[0].Passed() && cv[0].LossPct == 0
+	}
+	return dir, res, save()
+}
+
+// measure runs variants at the peak rate with the spec's collector and
+// burst, and returns the run directory and its summary.
+func (o Options) measure(ctx context.Context, root, name string, vs []profile.Variant, reps int, d time.Duration) (string, *summary.Summary, error) {
+	s := o.Spec
+	p := &profile.Profile{
+		Name:        name,
+		Description: fmt.Sprintf("otelbench tune: %d requests/s", s.PeakRate),
+		Rates:       []int{s.PeakRate},
+		Duration:    profile.Duration(d),
+		Warmup:      profile.Duration(time.Second),
+		Repetitions: reps,
+		Timeout:     profile.DefaultTimeout,
+		MaxWorkers:  max(profile.DefaultMaxWorkers, 4*s.PeakRate/100),
+		Seed:        o.Seed,
+		Workload:    s.Workload,
+		Collector:   profile.CollectorSink,
+		Burst:       s.Burst,
+		Budget:      profile.Budget{P99OverheadPct: s.Budget.P99OverheadPct},
+		Variants:    vs,
+	}
+	if s.LatencyP99 > s.Latency && s.Latency > 0 {
+		p.Sink.Latency = &profile.LatencyDist{P50: profile.Duration(s.Latency), P99: profile.Duration(s.LatencyP99)}
+	} else {
+		p.Sink.Delay = profile.Duration(s.Latency)
+	}
+	dir, err := runner.Run(ctx, runner.Options{Profile: p, TargetBin: o.TargetBin, Service: o.Service, ResultsRoot: root, Progress: o.Progress})
+	if err != nil {
+		return dir, nil, err
+	}
+	l, err := results.Open(dir)
+	if err != nil {
+		return dir, nil, err
+	}
+	sum, err := summary.Build(l)
+	return dir, sum, err
+}
+
+// measureSpans runs a short, lossless measurement and counts the spans of
+// a traced request: the target's own count, or what arrived for a service.
+func (o Options) measureSpans(ctx context.Context, root string) (int, string, error) {
+	big, bt := 1<<16, profile.Duration(200*time.Millisecond)
+	v := profile.Variant{Name: "count", Kind: profile.KindBatch, QueueSize: &big, MaxExportBatchSize: &big, BatchTimeout: &bt}
+	if o.Service != nil {
+		svc := *o.Service
+		svc.SpansPerRequest = 1 // counted below, not checked
+		o.Service = &svc
+	}
+	o.Spec.Burst, o.Spec.Latency, o.Spec.LatencyP99 = nil, 0, 0
+	o.Spec.PeakRate = min(o.Spec.PeakRate, 100)
+	dir, _, err := o.measure(ctx, root, "tune-count", []profile.Variant{{Name: "none", Kind: profile.KindNone}, v}, 1, 2*time.Second)
+	if err != nil {
+		return 0, dir, err
+	}
+	l, err := results.Open(dir)
+	if err != nil {
+		return 0, dir, err
+	}
+	for _, c := range l.Cells {
+		if c.Variant != "count" {
+			continue
+		}
+		reqs := c.Spans.TracedRequests
+		if reqs == 0 {
+			return 0, dir, fmt.Errorf("no traced request succeeded (%d requests, %d successes)", c.Load.Requests, c.Load.Successes)
+		}
+		n := int(math.Round(float64(c.Spans.Received) / float64(reqs)))
+		if n < 1 {
+			return 0, dir, fmt.Errorf("%d spans arrived for %d traced requests: is the service exporting to OTEL_EXPORTER_OTLP_ENDPOINT and honouring traceparent?", c.Spans.Received, reqs)
+		}
+		return n, dir, nil
+	}
+	return 0, dir, fmt.Errorf("no measurement in %s", dir)
+}
