@@ -37,8 +37,8 @@ type Recovery struct {
 // What counts as recovered: a bucket's p99 within this factor of the
 // pre-fault p99, or within the slack above it, whichever is larger.
 const (
-	RecoveryFactor = 2.0
-	RecoverySlack  = time.Millisecond
+	RecoveryFactor = 3.0
+	RecoverySlack  = 5 * time.Millisecond
 	// RecoveryRun is how many buckets in a row must be back to normal.
 	RecoveryRun = 5
 )

@@ -12,7 +12,7 @@ func TestRecovery(t *testing.T) {
 	ms := time.Millisecond
 	// A 100 ms timeline: p99 1 ms before the fault at 300–600 ms, slow
 	// during it, and back to normal from the bucket at 800 ms.
-	p99s := []time.Duration{ms, ms, ms, 900 * ms, 900 * ms, 900 * ms, 50 * ms, 3 * ms, ms, ms, ms, ms, ms}
+	p99s := []time.Duration{ms, ms, ms, 900 * ms, 900 * ms, 900 * ms, 50 * ms, 10 * ms, ms, ms, ms, ms, ms}
 	tl := &results.Timeline{Bucket: 100 * ms}
 	for _, p := range p99s {
 		tl.Requests = append(tl.Requests, results.Bucket{Requests: 10, P99: p, Max: p + ms})
