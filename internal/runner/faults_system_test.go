@@ -1,12 +1,10 @@
 package runner
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/summary"
 )
@@ -15,24 +13,8 @@ import (
 // and the embedded sink, and returns its cells by variant and its summary.
 func runFaultProfile(t *testing.T, yaml string) (map[string]results.Cell, *summary.Summary) {
 	t.Helper()
-	p, err := profile.Parse(t.Name()+".yaml", []byte(yaml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := Run(context.Background(), Options{Profile: p, TargetBin: targetBinary(t), ResultsRoot: t.TempDir()})
-	if err != nil {
-		t.Fatalf("run: %v", err)
-	}
-	l, err := results.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cells := map[string]results.Cell{}
-	for _, c := range l.Cells {
-		if c.Status != results.StatusOK {
-			t.Fatalf("cell %s: %s: %s", c.Dir, c.Status, c.Error)
-		}
-		cells[c.Variant] = c
+	l, cells := runProfile(t, yaml, Options{})
+	for _, c := range cells {
 		checkIdentity(t, c)
 	}
 	s, err := summary.Build(l)

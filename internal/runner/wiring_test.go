@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"context"
 	"math"
 	"os"
 	"os/exec"
@@ -9,7 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 )
 
@@ -66,24 +64,8 @@ variants:
 // real target process and the embedded sink, and checks that each produces
 // the spans it should.
 func TestVariantWiring(t *testing.T) {
-	p, err := profile.Parse("wiring.yaml", []byte(wiringProfile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := Run(context.Background(), Options{Profile: p, TargetBin: targetBinary(t), ResultsRoot: t.TempDir()})
-	if err != nil {
-		t.Fatalf("run: %v", err)
-	}
-	l, err := results.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cells := map[string]results.Cell{}
-	for _, c := range l.Cells {
-		if c.Status != results.StatusOK {
-			t.Fatalf("cell %s: %s: %s", c.Dir, c.Status, c.Error)
-		}
-		cells[c.Variant] = c
+	_, cells := runProfile(t, wiringProfile, Options{})
+	for _, c := range cells {
 		checkIdentity(t, c)
 	}
 
