@@ -111,6 +111,29 @@
 // T + 7·D, since each export after a span's arrival takes it only with
 // probability about 1/2.
 //
+// Runs of finite length (PredictRun). The steady state misses three things
+// a benchmark cell shows, checked against measurement in
+// profiles/model-check*.yaml: an idle processor's empty queue absorbs about
+// Q + M spans before the first drop, so a cell of length d loses only above
+// μ + (Q + M)/d or so; exports are not all alike, and one that lasts longer
+// than Q/λ overflows the queue even when the mean export keeps up (a stall
+// of the collector or of the machine: a queue of four 5 ms batches holds
+// 25 ms of spans); and under a timer race half the exports carry a few
+// spans, so the queue grows by λ·D − j at each of them and the loss starts
+// well below RaceBatchSize/D (measured: 0.6% lost at 1 200 spans/s by a
+// worker whose steady ceiling is 1 490). PredictRun follows the
+// distribution of the queue's length at the start of each export, export
+// by export, with each export's duration drawn from a distribution (a
+// histogram of measured ones) and the timer race's random split:
+//
+//	during an export of D:  q ← min(q + λ·D, Q), dropping the excess
+//	then, D < T:            q ≥ M: q ← q − M; else take q, wait to fill, q ← 0
+//	      D ≥ T:            take j = 0, 1, … spans with probability 2^-(j+1),
+//	                        export j (j ≥ 1) leaving q − j, or (j = 0) as D < T
+//
+// RunOnsetRequestsPerSec inverts it: the rate at which the loss over a run
+// passes a threshold.
+//
 // Memory. A queued span keeps BytesPerQueuedSpan bytes alive (1 236 for the
 // benchmark's requests; 1 928 for an otelhttp server span, 552 for the child
 // span), measured by queue_memory_test.go; a saturated processor holds

@@ -64,6 +64,7 @@ func document(r renderer, s *summary.Summary) {
 		}
 	}
 	accounting(r, s)
+	modelSection(r, s)
 	r.heading(2, "How to read the span columns")
 	r.list([]string{
 		"spans ended: spans that reached the span processor in the target (warm-up included); lost = ended − received by the sink.",
@@ -72,6 +73,7 @@ func document(r renderer, s *summary.Summary) {
 		"wait/req: mean time in OnEnd per span × spans per request; share of latency: that over the mean request latency. lock wait/span (sync): OnEnd minus the span's own export, the wait behind other requests' exports on the processor's lock.",
 		"CPU/req: the target's CPU time (user+sys, all threads) during the measured attack divided by the requests sent.",
 	})
+	rulesOfThumb(r, s)
 	recommendation(r, s)
 }
 

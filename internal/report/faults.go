@@ -144,8 +144,8 @@ func recoveryTable(r renderer, s *summary.Summary) {
 		return
 	}
 	r.heading(2, "Recovery after the fault")
-	r.para(fmt.Sprintf("Latency is back when every later 100 ms bucket's p99 stays within %g× the p99 before the fault (or %s above it); spans are back when the sink receives any again. Times are from the end of the last window.",
-		summary.RecoveryFactor, summary.RecoverySlack))
+	r.para(fmt.Sprintf("Latency is back at the first of %d 100 ms buckets in a row whose p99 stays within %g× the p99 before the fault (or %s above it); spans are back when the sink receives any again. Times are from the end of the last window; worst request during: by send time.",
+		summary.RecoveryRun, summary.RecoveryFactor, summary.RecoverySlack))
 	r.table(t)
 }
 

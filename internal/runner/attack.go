@@ -84,7 +84,7 @@ func (l load) run(ctx context.Context, name string, each func(*vegeta.Result)) {
 	defer stop()
 	var pacer vegeta.Pacer = vegeta.ConstantPacer{Freq: l.rate, Per: time.Second}
 	if b := l.burst; b != nil {
-		pacer = burstPacer{Base: float64(l.rate), At: b.At.D(), Length: b.Length.D(), Factor: b.Factor}
+		pacer = burstPacer{Base: float64(l.rate), Burst: b}
 	}
 	for res := range atk.Attack(l.targeter(), pacer, l.duration, name) {
 		each(res)

@@ -4,13 +4,16 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/otelbench/otelbench/internal/profile"
 )
 
 // TestBurstPacerSchedule simulates an attack on the pacer alone: sending
 // whenever Pace says so, it must send Base per second outside the burst
 // and Base × Factor inside it.
 func TestBurstPacerSchedule(t *testing.T) {
-	p := burstPacer{Base: 100, At: time.Second, Length: 500 * time.Millisecond, Factor: 4}
+	b := &profile.Burst{At: profile.Duration(time.Second), Length: profile.Duration(500 * time.Millisecond), Factor: 4}
+	p := burstPacer{Base: 100, Burst: b}
 	var elapsed time.Duration
 	var hits uint64
 	perPhase := map[string]int{}
@@ -24,9 +27,9 @@ func TestBurstPacerSchedule(t *testing.T) {
 			continue
 		}
 		switch {
-		case elapsed < p.At:
+		case elapsed < b.At.D():
 			perPhase["before"]++
-		case elapsed < p.At+p.Length:
+		case elapsed < b.At.D()+b.Length.D():
 			perPhase["burst"]++
 		default:
 			perPhase["after"]++
@@ -46,7 +49,7 @@ func TestBurstPacerSchedule(t *testing.T) {
 
 // TestBurstPacerCatchesUp checks that a pacer behind schedule says send now.
 func TestBurstPacerCatchesUp(t *testing.T) {
-	p := burstPacer{Base: 1000, At: time.Second, Length: time.Second, Factor: 2}
+	p := burstPacer{Base: 1000, Burst: &profile.Burst{At: profile.Duration(time.Second), Length: profile.Duration(time.Second), Factor: 2}}
 	if wait, _ := p.Pace(500*time.Millisecond, 10); wait != 0 {
 		t.Errorf("behind schedule: wait %v, want 0", wait)
 	}

@@ -69,6 +69,7 @@ func Build(l *results.Loaded) (*Summary, error) {
 		compareToBaseline(rs.Rows)
 		s.Rates = append(s.Rates, rs)
 	}
+	s.ModelChecks = modelChecks(l, p, s.Rates)
 	s.Collector = l.Run.Sink.Kind
 	s.Faults = l.Run.Sink.Faults
 	if b := p.Burst; b != nil {
@@ -87,6 +88,7 @@ func Build(l *results.Loaded) (*Summary, error) {
 		s.Accounting = append(s.Accounting, a)
 	}
 	s.Recommendation = recommend(s, p)
+	s.Rules = Rules(s, p)
 	return s, nil
 }
 
@@ -121,7 +123,7 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 			continue
 		}
 		row.Reps++
-		if err := addResults(&m, &intended, &lags, l.CellPath(c, results.ResultsGob), rate); err != nil {
+		if err := addResults(&m, &intended, &lags, l.CellPath(c, results.ResultsGob), rate, p.Burst); err != nil {
 			row.Warnings = append(row.Warnings, fmt.Sprintf("rep %d: %v", c.Rep, err))
 		}
 		row.AchievedRate = math.Min(row.AchievedRate, c.Load.AchievedRate)
@@ -227,9 +229,10 @@ func buildRow(l *results.Loaded, v profile.Variant, rate int, p *profile.Profile
 
 // addResults feeds a cell's raw vegeta results into m, and their latency
 // from the intended send time into intended: with a constant pacer request n
-// is due at t0 + n/rate, t0 being the send time of request 0. lags collects
+// is due at t0 + n/rate, t0 being the send time of request 0 (with a burst,
+// at the time profile.Burst.Due gives). lags collects
 // how late each request was sent, in nanoseconds.
-func addResults(m *vegeta.Metrics, intended *vegeta.LatencyMetrics, lags *[]float64, path string, rate int) error {
+func addResults(m *vegeta.Metrics, intended *vegeta.LatencyMetrics, lags *[]float64, path string, rate int, burst *profile.Burst) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -259,9 +262,8 @@ func addResults(m *vegeta.Metrics, intended *vegeta.LatencyMetrics, lags *[]floa
 			first = r
 		}
 	}
-	interval := float64(time.Second) / float64(rate)
 	for _, r := range all {
-		due := first.Timestamp.Add(time.Duration(float64(r.Seq-first.Seq) * interval))
+		due := first.Timestamp.Add(burst.Due(float64(rate), float64(r.Seq-first.Seq)))
 		lag := max(r.Timestamp.Sub(due), 0)
 		intended.Add(r.Latency + lag)
 		*lags = append(*lags, float64(lag))

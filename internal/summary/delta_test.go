@@ -79,7 +79,7 @@ func TestIntendedLatency(t *testing.T) {
 	var m vegeta.Metrics
 	var intended vegeta.LatencyMetrics
 	var lags []float64
-	if err := addResults(&m, &intended, &lags, path, rate); err != nil {
+	if err := addResults(&m, &intended, &lags, path, rate, nil); err != nil {
 		t.Fatal(err)
 	}
 	if m.Requests != 4 || intended.Max != 6*time.Millisecond || intended.Min != time.Millisecond {

@@ -40,22 +40,8 @@ type candidate struct {
 
 func recommend(s *Summary, p *profile.Profile) Recommendation {
 	var rec Recommendation
-	var full, sampled []candidate
-	for _, v := range p.Variants {
-		if v.Kind == profile.KindNone {
-			continue
-		}
-		c, why := qualify(s, v, p.Budget.P99OverheadPct)
-		if len(why) > 0 {
-			rec.Rejected = append(rec.Rejected, Rejection{Variant: v.Name, Reasons: why})
-			continue
-		}
-		if v.Kind == profile.KindSampled {
-			sampled = append(sampled, c)
-		} else {
-			full = append(full, c)
-		}
-	}
+	full, sampled, rejected := qualifiers(s, p)
+	rec.Rejected = rejected
 	pool := full
 	if len(pool) == 0 && len(sampled) > 0 {
 		pool = sampled
@@ -65,7 +51,6 @@ func recommend(s *Summary, p *profile.Profile) Recommendation {
 		rec.Reasons = append(rec.Reasons, fmt.Sprintf("no measured variant kept every span and its p99 overhead within %.0f%% at every rate; see why each was rejected, and relax the budget or measure other settings", p.Budget.P99OverheadPct))
 		return rec
 	}
-	sort.SliceStable(pool, func(i, j int) bool { return pool[i].cpu < pool[j].cpu })
 	best := pool[0]
 	v := best.v
 	rec.Variant = v.Name
@@ -81,6 +66,34 @@ func recommend(s *Summary, p *profile.Profile) Recommendation {
 		rec.Reasons = append(rec.Reasons, "it keeps every trace (no sampling)")
 	}
 	return rec
+}
+
+// qualifiers checks every instrumented variant at every rate. It returns
+// those that qualify, split into those that keep every trace and sampled
+// ones, each cheapest first (mean CPU per request), and why each other was
+// rejected, in profile order.
+func qualifiers(s *Summary, p *profile.Profile) (full, sampled []candidate, rejected []Rejection) {
+	for _, v := range p.Variants {
+		if v.Kind == profile.KindNone {
+			continue
+		}
+		c, why := qualify(s, v, p.Budget.P99OverheadPct)
+		if len(why) > 0 {
+			rejected = append(rejected, Rejection{Variant: v.Name, Reasons: why})
+			continue
+		}
+		if v.Kind == profile.KindSampled {
+			sampled = append(sampled, c)
+		} else {
+			full = append(full, c)
+		}
+	}
+	byCPU := func(cs []candidate) {
+		sort.SliceStable(cs, func(i, j int) bool { return cs[i].cpu < cs[j].cpu })
+	}
+	byCPU(full)
+	byCPU(sampled)
+	return full, sampled, rejected
 }
 
 // qualify checks a variant at every rate; it returns the reasons it fails.

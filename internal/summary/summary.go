@@ -22,6 +22,9 @@ type Summary struct {
 	Budget         float64        `json:"p99_overhead_budget_pct"`
 	Rates          []RateSummary  `json:"rates"`
 	Recommendation Recommendation `json:"recommendation"`
+	// Rules are the verdicts of popular rules of thumb on this run (see
+	// Rules); those it cannot test have Applies false.
+	Rules []RuleVerdict `json:"rules,omitempty"`
 	// Collector is what received the spans ("embedded" sink or "otelcol").
 	Collector string `json:"collector,omitempty"`
 	// Faults lists the sink's misbehaviour during the run, one line each.
@@ -31,6 +34,9 @@ type Summary struct {
 	// Accounting is the span accounting of every measured cell, in run
 	// order.
 	Accounting []Account `json:"accounting,omitempty"`
+	// ModelChecks compare, per batch variant measured at several rates,
+	// the loss onset internal/model predicts with the measured one.
+	ModelChecks []OnsetCheck `json:"model_checks,omitempty"`
 	// Warnings concern the run as a whole (unfinished cells, failures).
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -102,6 +108,9 @@ type Row struct {
 	OnEndCount      uint64        `json:"on_end_count"`
 	// Blocking is how long requests waited on span export.
 	Blocking Blocking `json:"blocking"`
+	// Model sets internal/model's prediction beside the measurement (batch
+	// and sampled rows).
+	Model *ModelCheck `json:"model,omitempty"`
 
 	Warnings []string `json:"warnings,omitempty"`
 }
