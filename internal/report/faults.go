@@ -63,7 +63,7 @@ func accounting(r renderer, s *summary.Summary) {
 	if len(s.Accounting) == 0 {
 		return
 	}
-	r.heading(2, "Span accounting")
+	r.heading(2, "Span accounting by cell")
 	r.para("Every span each target ended, cell by cell: ended = exported + dropped + failed + lost at shutdown; the sink's distinct spans must equal exported.")
 	t := table{header: accountingHeader}
 	var notes []string
