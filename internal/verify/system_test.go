@@ -6,12 +6,12 @@ package verify
 import (
 	"context"
 	"fmt"
+	"go.uber.org/goleak"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -37,51 +37,16 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	// Goroutines of the code under test (sinks, servers, gRPC, vegeta,
+	// process waiters) must not outlive the tests.
 	if code == 0 {
-		if leaked := waitForLeaks(10 * time.Second); leaked != "" {
-			fmt.Fprintf(os.Stderr, "goroutines leaked:\n%s\n", leaked)
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
 			code = 1
 		}
 	}
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// suspects are stack fragments of goroutines that must not outlive a test.
-var suspects = []string{
-	"github.com/otelbench/otelbench/internal/verify.",
-	"github.com/otelbench/otelbench/internal/sink.",
-	"google.golang.org/grpc.",
-	"net/http.(*Server).Serve",
-	"net/http.(*conn).serve",
-	"net/http.(*persistConn)",
-	"tsenart/vegeta",
-	"os/exec.",
-}
-
-// waitForLeaks polls for up to limit and returns the stacks of suspect
-// goroutines still running, or "" when there are none.
-func waitForLeaks(limit time.Duration) string {
-	var leaked []string
-	for deadline := time.Now().Add(limit); ; time.Sleep(50 * time.Millisecond) {
-		leaked = leaked[:0]
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		for _, g := range strings.Split(string(buf), "\n\n") {
-			if strings.Contains(g, "verify.TestMain") || strings.Contains(g, "verify.waitForLeaks") {
-				continue
-			}
-			for _, s := range suspects {
-				if strings.Contains(g, s) {
-					leaked = append(leaked, g)
-					break
-				}
-			}
-		}
-		if len(leaked) == 0 || time.Now().After(deadline) {
-			return strings.Join(leaked, "\n\n")
-		}
-	}
 }
 
 // runVerify runs Run with a bound and fails the test on an error.
