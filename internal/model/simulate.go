@@ -39,11 +39,25 @@ func SimulateRuns(s Settings, l Load, lat []LatencyPoint, d time.Duration, runs 
 	}
 	sim := newSimulation(s, lam, points)
 	rng := rand.New(rand.NewPCG(seed, 0x6f74656c))
+	if sim.certain() {
+		// Nothing is left to chance: every run is the first.
+		first := sim.run(d.Seconds(), rng)
+		for i := range out {
+			out[i] = first
+		}
+		return out, nil
+	}
 	for i := range out {
 		out[i] = sim.run(d.Seconds(), rng)
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// certain reports whether every run is the same: one export duration, and
+// no timer race.
+func (sim *simulation) certain() bool {
+	return len(sim.durations) == 1 && sim.durations[0] < sim.t
 }
 
 // simulation is one worker's state for SimulateRuns.
@@ -126,8 +140,13 @@ func RunOnsetBand(s Settings, l Load, lat []LatencyPoint, d time.Duration, thres
 		return OnsetBand{}, fmt.Errorf("loss threshold %v: want a share from 0 to 1: %w", threshold, ErrInvalidLoad)
 	}
 	l.Burst = Burst{}
-	// share returns the share of runs at rate that lose more than threshold.
+	// share returns the share of runs at rate that lose more than
+	// threshold; the three searches below share the rates they try.
+	shares := map[float64]float64{}
 	share := func(rate float64) (float64, error) {
+		if sh, ok := shares[rate]; ok {
+			return sh, nil
+		}
 		ll := l
 		ll.RequestsPerSec = rate
 		runs, err := SimulateRuns(s, ll, lat, d, SimulatedRuns, 1)
@@ -135,7 +154,8 @@ func RunOnsetBand(s Settings, l Load, lat []LatencyPoint, d time.Duration, thres
 			return 0, err
 		}
 		n := len(runs) - sortedAbove(runs, threshold)
-		return float64(n) / float64(len(runs)), nil
+		shares[rate] = float64(n) / float64(len(runs))
+		return shares[rate], nil
 	}
 	if _, err := share(0); err != nil {
 		return OnsetBand{}, err

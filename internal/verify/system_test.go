@@ -6,7 +6,6 @@ package verify
 import (
 	"context"
 	"fmt"
-	"go.uber.org/goleak"
 	"net"
 	"os"
 	"os/exec"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 
 	"github.com/otelbench/otelbench/targets"
 )
