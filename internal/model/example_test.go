@@ -115,7 +115,8 @@ func ExampleSettings_Validate() {
 // with a 10 ms batch timeout: the timer fires during every export. Over a
 // 4 s run from idle, the steady ceiling says nothing is lost at 1 200
 // spans/s, but the exports of a few spans that the timer race makes let
-// the queue of 256 grow, and loss starts lower.
+// the queue of 256 grow, and loss starts lower: at a rate that varies from
+// run to run with the race's luck.
 func ExamplePredictRun() {
 	s := model.Settings{QueueSize: 256, MaxExportBatchSize: 64, BatchTimeout: 10 * time.Millisecond, ExportTimeout: 30 * time.Second}
 	l := model.Load{RequestsPerSec: 400, SpansPerRequest: 3, SampledShare: 1, ExportLatency: 22 * time.Millisecond}
@@ -134,9 +135,16 @@ func ExamplePredictRun() {
 		fmt.Println(err)
 		return
 	}
+	band, err := model.RunOnsetBand(s, l, nil, 4*time.Second, 0.005)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Printf("steady: ceiling %.0f spans/s, loss %.1f%%, onset %.0f requests/s\n", p.Ceiling, 100*p.LossFraction, p.LossOnsetRequestsPerSec)
 	fmt.Printf("4 s run: %.0f of %.0f spans dropped (%.1f%%); 0.5%% lost from %.0f requests/s\n", r.Dropped, r.Offered, 100*r.DropFraction, onset)
+	fmt.Printf("half the runs lose 0.5%% from %.0f requests/s, a tenth from %.0f, nine tenths from %.0f\n", band.Median, band.Low, band.High)
 	// Output:
 	// steady: ceiling 1500 spans/s, loss 0.0%, onset 500 requests/s
-	// 4 s run: 26 of 4800 spans dropped (0.5%); 0.5% lost from 398 requests/s
+	// 4 s run: 26 of 4800 spans dropped (0.5%); 0.5% lost from 397 requests/s
+	// half the runs lose 0.5% from 435 requests/s, a tenth from 364, nine tenths from 501
 }

@@ -9,8 +9,15 @@ import (
 	"time"
 )
 
-// SimulatedRuns is how many runs RunOnsetBand simulates at each rate.
+// SimulatedRuns is how many runs RunOnsetBand simulates at each rate, as
+// long as they export at most simulationBudget times in all (fewer, but at
+// least minSimulatedRuns, for long runs of short exports).
 const SimulatedRuns = 200
+
+const (
+	simulationBudget = 1_000_000
+	minSimulatedRuns = 50
+)
 
 // SimulateRuns plays the processor of PredictRun runs times, each run
 // drawing its own export durations from lat (l.ExportLatency alone when lat
@@ -143,18 +150,19 @@ func RunOnsetBand(s Settings, l Load, lat []LatencyPoint, d time.Duration, thres
 	// share returns the share of runs at rate that lose more than
 	// threshold; the three searches below share the rates they try.
 	shares := map[float64]float64{}
+	runs := SimulatedRuns
 	share := func(rate float64) (float64, error) {
 		if sh, ok := shares[rate]; ok {
 			return sh, nil
 		}
 		ll := l
 		ll.RequestsPerSec = rate
-		runs, err := SimulateRuns(s, ll, lat, d, SimulatedRuns, 1)
+		drops, err := SimulateRuns(s, ll, lat, d, runs, 1)
 		if err != nil {
 			return 0, err
 		}
-		n := len(runs) - sortedAbove(runs, threshold)
-		shares[rate] = float64(n) / float64(len(runs))
+		n := len(drops) - sortedAbove(drops, threshold)
+		shares[rate] = float64(n) / float64(len(drops))
 		return shares[rate], nil
 	}
 	if _, err := share(0); err != nil {
@@ -166,6 +174,9 @@ func RunOnsetBand(s Settings, l Load, lat []LatencyPoint, d time.Duration, thres
 	ll := l
 	if len(lat) > 0 {
 		ll.ExportLatency = meanLatency(lat)
+	}
+	if mean := exportSeconds(s, ll, float64(s.MaxExportBatchSize)); mean > 0 {
+		runs = int(min(float64(SimulatedRuns), max(minSimulatedRuns, simulationBudget*mean/d.Seconds())))
 	}
 	steady := LossOnsetRequestsPerSec(s, ll)
 	if math.IsInf(steady, 1) || steady <= 0 {
@@ -199,7 +210,7 @@ func sortedAbove(xs []float64, x float64) int {
 	return i
 }
 
-// bisectRate returns the lowest rate, to 0.2%, at which lossy holds,
+// bisectRate returns the lowest rate, to 0.5%, at which lossy holds,
 // searching up from start (doubling up to 64 times start): +Inf when it
 // never does.
 func bisectRate(start float64, lossy func(rate float64) (bool, error)) (float64, error) {
@@ -217,7 +228,7 @@ func bisectRate(start float64, lossy func(rate float64) (bool, error)) (float64,
 			return math.Inf(1), nil
 		}
 	}
-	for hi-lo > 2e-3*hi {
+	for hi-lo > 5e-3*hi {
 		mid := (lo + hi) / 2
 		ok, err := lossy(mid)
 		if err != nil {

@@ -188,7 +188,14 @@ type OnsetCheck struct {
 // modelChecks fills the Model of every batch and sampled row of rates and
 // returns an OnsetCheck for every such variant (blocking ones excepted)
 // measured at two rates or more.
+//
+// It checks nothing when the sink had outages, black holes or injected
+// errors: the model is of a collector that answers every export, and its
+// "no loss" beside an outage's losses would only mislead.
 func modelChecks(l *results.Loaded, p *profile.Profile, rates []RateSummary) []OnsetCheck {
+	if len(p.Sink.Outages) > 0 || len(p.Sink.BlackHoles) > 0 || p.Sink.Errors != nil {
+		return nil
+	}
 	var out []OnsetCheck
 	for _, v := range p.Variants {
 		if v.Kind != profile.KindBatch && v.Kind != profile.KindSampled {
