@@ -241,6 +241,16 @@ func checkCell(t *testing.T, l *results.Loaded, c results.Cell) {
 	if s.Lost != s.Ended-s.Received {
 		t.Errorf("cell %s: lost %d != ended %d − received %d", c.Dir, s.Lost, s.Ended, s.Received)
 	}
+	// Every span ended is accounted for: ended = exported + dropped +
+	// failed + lost at shutdown, and what was dropped or lost is exactly
+	// what the sink misses (failed exports may still have arrived).
+	if sum := s.ExportedOK + s.Dropped + s.ExportFailed + s.LostAtShutdown; sum != s.Ended {
+		t.Errorf("cell %s: ended %d ≠ exported %d + dropped %d + failed %d + lost at shutdown %d",
+			c.Dir, s.Ended, s.ExportedOK, s.Dropped, s.ExportFailed, s.LostAtShutdown)
+	}
+	if s.ExportFailed == 0 && s.Lost != s.Dropped+s.LostAtShutdown {
+		t.Errorf("cell %s: %d spans missing at the sink, but dropped %d + lost at shutdown %d", c.Dir, s.Lost, s.Dropped, s.LostAtShutdown)
+	}
 	// With no export failures and no retries, the exporter's count of
 	// spans exported and the sink's count of spans received are one number.
 	if s.ExportFailed == 0 && s.Duplicates == 0 && s.ExportedOK != s.Received {
