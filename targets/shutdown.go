@@ -30,7 +30,7 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, m *Metrics, reg prom
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 
-	var errs []error
+	var errs, timeouts []error
 	var endedBefore float64
 	if tel.tp != nil {
 		var err error
@@ -45,7 +45,7 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, m *Metrics, reg prom
 		switch {
 		case err != nil && ctx.Err() != nil:
 			fmt.Fprintf(stderr, "shutdown: %s timed out after %v: %v\n", name, d, err)
-			errs = append(errs, fmt.Errorf("shutdown step %q timed out after %v (shutdown timeout %v): %w",
+			timeouts = append(timeouts, fmt.Errorf("shutdown step %q timed out after %v (shutdown timeout %v): %w",
 				name, d, cfg.ShutdownTimeout, err))
 		case err != nil:
 			fmt.Fprintf(stderr, "shutdown: %s done in %v with error: %v\n", name, d, err)
@@ -104,8 +104,31 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, m *Metrics, reg prom
 			fmt.Fprintf(stderr, "shutdown: meter provider shutdown: %v\n", err)
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) == 0 && len(timeouts) > 0 {
+		return &IncompleteError{Steps: timeouts}
+	}
+	return errors.Join(append(timeouts, errs...)...)
 }
+
+// IncompleteError is the error of a shutdown whose only problems were
+// steps that ran out of time: the target exited with requests or spans
+// still in flight (a slow or absent collector does this), but it recorded
+// what it could, final metrics included.
+type IncompleteError struct {
+	// Steps are the steps out of time, in order.
+	Steps []error
+}
+
+// Error lists the steps out of time.
+func (e *IncompleteError) Error() string { return errors.Join(e.Steps...).Error() }
+
+// Unwrap returns the steps' errors.
+func (e *IncompleteError) Unwrap() []error { return e.Steps }
+
+// ExitShutdownIncomplete is the exit status of a target whose only error was
+// an IncompleteError: what it measured
+// holds, and the spans it could not export count as lost at shutdown.
+const ExitShutdownIncomplete = 3
 
 // writeMetricsFile gathers g and writes it in the Prometheus text format to
 // path atomically: to a temporary file in the same directory, then renamed,

@@ -60,9 +60,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := targets.Run(ctx, cfg, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "otelbench-target: %v\n", err)
+		if onlyIncomplete(err) {
+			return targets.ExitShutdownIncomplete
+		}
 		return 1
 	}
 	return 0
+}
+
+// onlyIncomplete reports whether err is the target's shutdown running out
+// of time and nothing else: an IncompleteError, not joined to another.
+func onlyIncomplete(err error) bool {
+	ie, ok := err.(*targets.IncompleteError)
+	return ok && len(ie.Steps) > 0
 }
 
 // parseError is an error the flag package has already reported.

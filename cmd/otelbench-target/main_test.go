@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/otelbench/otelbench/targets"
 )
 
 // binDir holds the target binary, built once for all process tests.
@@ -370,5 +372,27 @@ func TestRunUsage(t *testing.T) {
 				t.Errorf("stdout = %q, want nothing", stdout.String())
 			}
 		})
+	}
+}
+
+// TestOnlyIncomplete: exit status 3 only when the error is the shutdown
+// running out of time alone; any other error, alone or joined, is 1.
+func TestOnlyIncomplete(t *testing.T) {
+	step := func(name string) error {
+		return fmt.Errorf("shutdown step %q timed out: %w", name, context.DeadlineExceeded)
+	}
+	incomplete := &targets.IncompleteError{Steps: []error{step("http server shutdown"), step("tracer provider shutdown")}}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"steps out of time", incomplete, true},
+		{"joined with another error", errors.Join(errors.New("listening: address in use"), incomplete), false},
+		{"another error", errors.New("writing final metrics: disk full"), false},
+	} {
+		if got := onlyIncomplete(tc.err); got != tc.want {
+			t.Errorf("%s: onlyIncomplete = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -35,7 +35,7 @@ func recommendRun(t *testing.T) string {
 }
 
 // TestRecommendCommand checks each format against its golden file
-// (testdata/recommend.golden.<format>), and the exit codes of bad usage.
+// (testdata/recommend.golden.<format>.txt), and the exit codes of bad usage.
 func TestRecommendCommand(t *testing.T) {
 	t.Parallel()
 	dir := recommendRun(t)
@@ -45,7 +45,7 @@ func TestRecommendCommand(t *testing.T) {
 			if err := run(t.Context(), []string{"recommend", "-format", format, dir}, &stdout, &stderr); err != nil {
 				t.Fatalf("recommend -format %s: %v\n%s", format, err, stderr.String())
 			}
-			goldenFile(t, filepath.Join("testdata", "recommend.golden."+format), stdout.Bytes())
+			goldenFile(t, filepath.Join("testdata", "recommend.golden."+format+".txt"), stdout.Bytes())
 		})
 	}
 	// The default format is text.

@@ -68,6 +68,10 @@ type Target struct {
 	Ready json.RawMessage `json:"ready,omitempty"`
 	// ShutdownTime is from SIGTERM to exit (drain, flush, shutdown).
 	ShutdownTime time.Duration `json:"shutdown_ns"`
+	// ShutdownIncomplete says the target ran out of time draining requests
+	// or flushing spans (exit status 3): its spans still in flight were
+	// lost at shutdown.
+	ShutdownIncomplete bool `json:"shutdown_incomplete,omitempty"`
 }
 
 // Load is the load generator's view of the measured attack (warm-up excluded).

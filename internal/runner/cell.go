@@ -13,6 +13,7 @@ import (
 
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/targets"
 )
 
 // shutdownTimeout is how long a target may take to drain, flush and shut down.
@@ -213,6 +214,10 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 		return fail(fmt.Errorf("writing results: %w", encErr))
 	case stopErr != nil:
 		return fail(stopErr)
+	case cell.Target.ExitCode == targets.ExitShutdownIncomplete && metricsErr == nil:
+		// The collector was too slow or gone for the target to flush in
+		// time: the cell stands, and its accounting shows what was lost.
+		cell.Target.ShutdownIncomplete = true
 	case cell.Target.ExitCode != 0:
 		return fail(fmt.Errorf("target exited with %s during shutdown%s", t.cmd.ProcessState, t.stderrTail()))
 	case metricsErr != nil:
