@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/compare/comparetest"
+	"github.com/otelbench/otelbench/internal/golden"
 	"github.com/otelbench/otelbench/internal/results"
 )
 
@@ -104,16 +104,5 @@ func TestRecommendUsage(t *testing.T) {
 // goldenFile compares got with the file at path, rewriting it under -update.
 func goldenFile(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	golden.Check(t, path, got, *update)
 }

@@ -1,14 +1,14 @@
 package collector
 
 import (
-	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/otelbench/otelbench/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -31,19 +31,7 @@ func TestRenderConfig(t *testing.T) {
 			if err := yaml.Unmarshal(got, &doc); err != nil {
 				t.Fatalf("not YAML: %v\n%s", err, got)
 			}
-			path := filepath.Join("testdata", tc.golden)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("renderConfig(%+v) differs from %s (go test -update rewrites it):\n%s", tc.params, path, got)
-			}
+			golden.Check(t, filepath.Join("testdata", tc.golden), got, *update)
 		})
 	}
 }

@@ -1,17 +1,17 @@
 package profile
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	goldenpkg "github.com/otelbench/otelbench/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -25,19 +25,7 @@ func lines(ls ...string) []byte {
 // golden compares got with testdata/name, rewriting it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	goldenpkg.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	goldenpkg "github.com/otelbench/otelbench/internal/golden"
 	"github.com/otelbench/otelbench/internal/summary"
 )
 
@@ -17,22 +18,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // golden compares got with testdata/name, rewriting it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	goldenpkg.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 // formats are the renderers under test, by golden file extension.

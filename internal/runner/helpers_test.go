@@ -1,14 +1,13 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	goldenpkg "github.com/otelbench/otelbench/internal/golden"
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 )
@@ -18,19 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // golden compares got with testdata/name, rewriting it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update if the change is intended)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
+	goldenpkg.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 // mustParse parses a profile given one YAML line per argument.
