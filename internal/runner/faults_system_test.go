@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,17 +25,25 @@ func runFaultProfile(t *testing.T, yaml string) (map[string]results.Cell, *summa
 	return cells, s
 }
 
-// during returns the slowest request sent inside [from, to) of a cell's
-// measured attack, and the p99 of the bucket-p99s before from.
-func during(c results.Cell, from, to time.Duration) (worst time.Duration) {
+// during returns, over the timeline buckets of requests sent inside
+// [from, to) of a cell's measured attack, the slowest request and the
+// median of the buckets' p99: the first shows the worst wait, the second
+// what most requests saw, which one stall of a shared machine cannot move.
+func during(c results.Cell, from, to time.Duration) (worst, typical time.Duration) {
 	tl := c.Timeline
+	var p99s []time.Duration
 	for i, b := range tl.Requests {
 		start := time.Duration(i) * tl.Bucket
-		if start >= from && start < to {
+		if start >= from && start < to && b.Requests > 0 {
 			worst = max(worst, b.Max)
+			p99s = append(p99s, b.P99)
 		}
 	}
-	return worst
+	if len(p99s) > 0 {
+		slices.Sort(p99s)
+		typical = p99s[len(p99s)/2]
+	}
+	return worst, typical
 }
 
 func accountFor(t *testing.T, s *summary.Summary, variant string) summary.Account {
@@ -50,7 +59,7 @@ func accountFor(t *testing.T, s *summary.Summary, variant string) summary.Accoun
 
 const outageProfile = `name: outage
 rates: [200]
-duration: 8s
+duration: 10s
 warmup: 500ms
 timeout: 5s
 seed: 1
@@ -85,7 +94,7 @@ variants:
 // variant recovers after the sink returns.
 func TestSinkOutage(t *testing.T) {
 	if testing.Short() {
-		t.Skip("a 40 s end-to-end run")
+		t.Skip("a 45 s end-to-end run")
 	}
 	cells, s := runFaultProfile(t, outageProfile)
 	const timeout = 500 * time.Millisecond
@@ -94,14 +103,14 @@ func TestSinkOutage(t *testing.T) {
 	// Before the outage every variant is fast: the comparisons below mean
 	// something.
 	for _, v := range []string{"sync", "batch", "blocking"} {
-		if before := during(cells[v], 0, from-200*time.Millisecond); before > 100*time.Millisecond {
-			t.Errorf("%s: a request took %v before the outage", v, before)
+		if _, before := during(cells[v], 0, from-200*time.Millisecond); before > 50*time.Millisecond {
+			t.Errorf("%s: requests took %v (median bucket p99) before the outage", v, before)
 		}
 	}
 
 	sync := cells["sync"]
-	if worst := during(sync, from, to); worst < timeout*8/10 {
-		t.Errorf("sync: slowest request during the outage %v, want at least the exporter timeout %v", worst, timeout)
+	if worst, typical := during(sync, from, to); typical < timeout*8/10 {
+		t.Errorf("sync: requests during the outage took %v (median bucket p99; slowest %v), want at least the exporter timeout %v", typical, worst, timeout)
 	}
 	if sync.OnEndMax < timeout*8/10 {
 		t.Errorf("sync: OnEnd max %v, want at least the exporter timeout %v", sync.OnEndMax, timeout)
@@ -111,10 +120,10 @@ func TestSinkOutage(t *testing.T) {
 	}
 
 	batch := cells["batch"]
-	if worst := during(batch, from, to); worst >= timeout/2 {
-		t.Errorf("batch: slowest request during the outage %v: requests must not wait on export", worst)
+	if worst, typical := during(batch, from, to); typical >= 50*time.Millisecond {
+		t.Errorf("batch: requests during the outage took %v (median bucket p99; slowest %v): they must not wait on export", typical, worst)
 	}
-	if batch.OnEndMax >= 50*time.Millisecond {
+	if batch.OnEndMax >= timeout/2 {
 		t.Errorf("batch: OnEnd max %v: the request path must not block", batch.OnEndMax)
 	}
 	bs := batch.Spans
@@ -133,8 +142,8 @@ func TestSinkOutage(t *testing.T) {
 	}
 
 	blocking := cells["blocking"]
-	if worst := during(blocking, from, to); worst < timeout/2 {
-		t.Errorf("blocking: slowest request during the outage %v, want requests blocked on the full queue", worst)
+	if worst, typical := during(blocking, from, to); typical < timeout/2 {
+		t.Errorf("blocking: requests during the outage took %v (median bucket p99; slowest %v), want them blocked on the full queue", typical, worst)
 	}
 	if blocking.Spans.Dropped != 0 {
 		t.Errorf("blocking: %d spans dropped; a blocking processor waits instead", blocking.Spans.Dropped)
@@ -150,7 +159,7 @@ func TestSinkOutage(t *testing.T) {
 		case rc == nil || !rc.Known:
 			t.Errorf("%s: no recovery measured: %+v", v, rc)
 		case rc.Latency < 0 || rc.Spans < 0:
-			t.Errorf("%s: did not recover within 4 s of the outage: %+v", v, rc)
+			t.Errorf("%s: did not recover within 6 s of the outage: %+v", v, rc)
 		default:
 			t.Logf("%s: latency back after %v, spans after %v (worst during %v)", v, rc.Latency, rc.Spans, rc.WorstDuring)
 		}
