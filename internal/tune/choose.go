@@ -13,7 +13,9 @@ import (
 type Verdict struct {
 	Name string `json:"name"`
 	// LossPct, P99OverheadPct and MemoryMiB are the measured costs at the
-	// peak rate (memory: peak RSS over the baseline's).
+	// peak rate: loss over every repetition, p99 as the change of the
+	// median of the repetitions' p99 against the baseline's, memory as peak
+	// RSS over the baseline's.
 	LossPct        float64 `json:"loss_pct"`
 	P99OverheadPct float64 `json:"p99_overhead_pct"`
 	MemoryMiB      float64 `json:"memory_mib"`
@@ -47,7 +49,15 @@ func Judge(s *summary.Summary, rate int, b Budget) []Verdict {
 		if r.Baseline || r.Control {
 			continue
 		}
-		v := Verdict{Name: r.Variant, LossPct: r.Spans.LossPct, P99OverheadPct: r.P99OverheadPct}
+		// The p99 overhead is the change of the median of the repetitions'
+		// p99 (as compare reports it): one repetition caught by a stall of
+		// a shared machine cannot decide it. The pooled figure is the
+		// fallback when there is no per-repetition value.
+		p99 := r.P99OverheadPct
+		if r.P99Delta.Valid {
+			p99 = r.P99Delta.Pct
+		}
+		v := Verdict{Name: r.Variant, LossPct: r.Spans.LossPct, P99OverheadPct: p99}
 		if base != nil {
 			v.MemoryMiB = float64(r.PeakRSS-base.PeakRSS) / (1 << 20)
 		}

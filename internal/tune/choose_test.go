@@ -56,3 +56,14 @@ func TestJudgeUnreliable(t *testing.T) {
 		t.Errorf("Choose = %q %q", name, relax)
 	}
 }
+
+// TestJudgeMedianP99 checks that one stalled repetition cannot fail the p99
+// budget: the verdict uses the change of the median of the repetitions' p99.
+func TestJudgeMedianP99(t *testing.T) {
+	r := row("a", 0, 167, 25<<20) // pooled p99 blown up by one repetition
+	r.P99Delta = summary.Delta{Valid: true, Pct: 12}
+	vs := Judge(sum(r), 1000, Budget{P99OverheadPct: 50})
+	if len(vs) != 1 || !vs[0].Passed() || vs[0].P99OverheadPct != 12 {
+		t.Errorf("verdicts %+v, want a pass at +12%%", vs)
+	}
+}
