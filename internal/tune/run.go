@@ -109,7 +109,7 @@ func Run(ctx context.Context, o Options) (string, *Result, error) {
 		order = append(order, c.Name)
 	}
 	say("measuring %d candidates against the baseline at %d requests/s", len(res.Plan), s.PeakRate)
-	run, sum, err := o.measure(ctx, dir, "tune-search", vs, 2, s.Duration)
+	run, sum, err := o.measure(ctx, dir, "tune-search", vs, 3, s.Duration)
 	res.SearchRun = run
 	if err != nil {
 		_ = save()

@@ -25,8 +25,9 @@ type Spec struct {
 	Burst *profile.Burst
 	// Budget is what the chosen settings may cost.
 	Budget Budget
-	// Duration is the measured attack per candidate; the confirmation run
-	// lasts twice as long, with three repetitions.
+	// Duration is the measured attack per candidate, in three repetitions
+	// so that the median of their p99 is robust to one stall; the
+	// confirmation run lasts twice as long, with three repetitions too.
 	Duration time.Duration
 	// Workload is the bundled target's work per request (ignored for a
 	// user's service).
