@@ -16,20 +16,20 @@ var ErrInvalidSettings = errors.New("invalid span processor settings")
 // WithExportTimeout, and Blocking is WithBlocking.
 type Settings struct {
 	// QueueSize is the capacity of the processor's queue, in spans.
-	QueueSize int
+	QueueSize int `json:"queue_size"`
 	// MaxExportBatchSize is the number of spans that makes the worker export
 	// at once, without waiting for the timer.
-	MaxExportBatchSize int
+	MaxExportBatchSize int `json:"max_export_batch_size"`
 	// BatchTimeout is the timer period: the worker exports whatever it holds
 	// when the timer fires, and restarts the timer at the start of every
 	// export.
-	BatchTimeout time.Duration
+	BatchTimeout time.Duration `json:"batch_timeout_ns"`
 	// ExportTimeout bounds one ExportSpans call; zero or negative means no
 	// bound, as in the SDK.
-	ExportTimeout time.Duration
+	ExportTimeout time.Duration `json:"export_timeout_ns"`
 	// Blocking makes OnEnd wait for room in a full queue instead of dropping
 	// the span.
-	Blocking bool
+	Blocking bool `json:"blocking,omitempty"`
 }
 
 // DefaultSettings returns the SDK's defaults (sdk/trace DefaultMaxQueueSize,

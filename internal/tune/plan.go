@@ -15,12 +15,12 @@ import (
 // Candidate is one set of batch processor settings worth measuring, with
 // what the model predicts for it.
 type Candidate struct {
-	Name     string
-	Settings model.Settings
+	Name     string         `json:"name"`
+	Settings model.Settings `json:"settings"`
 	// Why says where the settings come from, with the model's numbers.
-	Why string
+	Why string `json:"why"`
 	// Predicted is the model's view at the peak load.
-	Predicted model.Prediction
+	Predicted model.Prediction `json:"predicted"`
 }
 
 // Headroom is the utilisation (span rate over the worker's ceiling) the
@@ -65,6 +65,7 @@ func Plan(s Spec, spansPerRequest int) ([]Candidate, error) {
 	}
 	def := model.DefaultSettings()
 	cands := []Candidate{{Name: "defaults", Settings: def, Why: "the SDK's defaults, measured as the reference"}}
+	cands[0].Predicted, _ = model.Predict(def, l)
 
 	need, err := model.MinBatchSizeFor(model.PeakSpanRate(l), l.ExportLatency, l.PerSpanExportCost, Headroom)
 	if err != nil {

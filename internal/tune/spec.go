@@ -11,39 +11,40 @@ import (
 // Spec is what the user states: the load, the collector and the budgets.
 type Spec struct {
 	// PeakRate is the peak request rate per second to tune for.
-	PeakRate int
+	PeakRate int `json:"peak_rate"`
 	// SpansPerRequest is how many spans one request ends; 0 means measure
 	// it first.
-	SpansPerRequest int
+	SpansPerRequest int `json:"spans_per_request"`
 	// SampleRatio is the parent-based trace-ID ratio already in use (1 for
 	// none); the recommendation keeps it.
-	SampleRatio float64
+	SampleRatio float64 `json:"sample_ratio"`
 	// Latency is the collector's latency per export (its p50); LatencyP99,
 	// when above it, makes the sink's latency lognormal.
-	Latency, LatencyP99 time.Duration
+	Latency    time.Duration `json:"latency_ns"`
+	LatencyP99 time.Duration `json:"latency_p99_ns,omitempty"`
 	// Burst, when set, is a load spike the settings must absorb.
-	Burst *profile.Burst
+	Burst *profile.Burst `json:"burst,omitempty"`
 	// Budget is what the chosen settings may cost.
-	Budget Budget
+	Budget Budget `json:"budget"`
 	// Duration is the measured attack per candidate, in three repetitions
 	// so that the median of their p99 is robust to one stall; the
 	// confirmation run lasts twice as long, with three repetitions too.
-	Duration time.Duration
+	Duration time.Duration `json:"duration_ns"`
 	// Workload is the bundled target's work per request (ignored for a
 	// user's service).
-	Workload profile.Workload
+	Workload profile.Workload `json:"workload"`
 }
 
 // Budget is the most the chosen settings may cost against the baseline.
 type Budget struct {
 	// LossPct is the share of spans that may be lost, in percent; the
 	// confirmation run must still show none.
-	LossPct float64
+	LossPct float64 `json:"loss_pct"`
 	// P99OverheadPct is the p99 latency overhead allowed, in percent.
-	P99OverheadPct float64
+	P99OverheadPct float64 `json:"p99_overhead_pct"`
 	// MemoryMiB is the peak RSS the target may add over the baseline; 0
 	// means no memory budget.
-	MemoryMiB float64
+	MemoryMiB float64 `json:"memory_mib,omitempty"`
 }
 
 // Validate names every problem with s.
