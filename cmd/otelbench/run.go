@@ -20,9 +20,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlagSet("run", "otelbench run -profile FILE [-results DIR] [-target BIN | -cmd COMMAND -url URL -spans N]", stderr)
 	profilePath := fs.String("profile", "profiles/default.yaml", "the profile to measure")
 	resultsRoot := fs.String("results", "results", "directory that receives the run directory")
-	targetBin := fs.String("target", "", "path of the otelbench-target binary (default: next to otelbench, then $PATH)")
-	command := fs.String("cmd", "", "measure your own service instead: a shell `command` that starts it in the foreground, honouring the standard OTEL_* variables")
-	rawURL := fs.String("url", "", "with -cmd: the route to load, on loopback, {id} marking a path parameter and {port} (optional) a free port passed as $PORT")
+	measured := addMeasuredFlags(fs)
 	spans := fs.Int("spans", 0, "with -cmd: spans one traced request produces (its server span and its children)")
 	quiet := fs.Bool("q", false, "no progress lines")
 	otelcolBin := fs.String("otelcol", "", "collector binary for profiles with `collector: otelcol` (default: $OTELBENCH_OTELCOL, then collector/bin/otelcol)")
@@ -42,20 +40,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	opts := runner.Options{Profile: p, ResultsRoot: *resultsRoot}
-	if *command != "" || *rawURL != "" {
-		if *targetBin != "" {
-			return usageError{errors.New("run: -target and -cmd exclude each other")}
-		}
-		opts.Service = &runner.Service{Command: *command, URL: *rawURL, SpansPerRequest: *spans}
-		if err := opts.Service.Validate(); err != nil {
-			return usageError{fmt.Errorf("run: %w", err)}
-		}
-	} else {
-		bin, err := findTarget(*targetBin)
-		if err != nil {
-			return usageError{err}
-		}
-		opts.TargetBin = bin
+	if opts.TargetBin, opts.Service, err = measured.resolve("run", *spans); err != nil {
+		return err
 	}
 	if p.Collector == profile.CollectorOtelcol {
 		if opts.Otelcol, err = findOtelcol(*otelcolBin); err != nil {

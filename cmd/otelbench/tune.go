@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -39,9 +38,7 @@ func tuneCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cpu := fs.Duration("cpu", 20*time.Microsecond, "bundled target: CPU work per request")
 	sleep := fs.Duration("sleep", 0, "bundled target: time each request waits (I/O)")
 	extra := fs.Int("extra-spans", 0, "bundled target: child spans beyond the two every request has")
-	command := fs.String("cmd", "", "tune your own service: a shell `command` that starts it, honouring the standard OTEL_* variables")
-	rawURL := fs.String("url", "", "with -cmd: the route to load ({id}, optional {port} as for run)")
-	targetBin := fs.String("target", "", "path of the otelbench-target binary")
+	measured := addMeasuredFlags(fs)
 	resultsRoot := fs.String("results", "results", "directory that receives the tune directory")
 	format := fs.String("format", "text", "output: text or json")
 	seed := fs.Int("seed", 0, "fix the variants' order in every run")
@@ -78,20 +75,10 @@ func tuneCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if !*quiet {
 		o.Progress = stderr
 	}
-	if *command != "" || *rawURL != "" {
-		if *targetBin != "" {
-			return usageError{errors.New("tune: -target and -cmd exclude each other")}
-		}
-		o.Service = &runner.Service{Command: *command, URL: *rawURL, SpansPerRequest: max(*spans, 1)}
-		if err := o.Service.Validate(); err != nil {
-			return usageError{fmt.Errorf("tune: %w", err)}
-		}
-	} else {
-		bin, err := findTarget(*targetBin)
-		if err != nil {
-			return usageError{err}
-		}
-		o.TargetBin = bin
+	// A service's spans per request are measured first when -spans is 0.
+	var err error
+	if o.TargetBin, o.Service, err = measured.resolve("tune", max(*spans, 1)); err != nil {
+		return err
 	}
 	if *endpoint != "" {
 		if err := loopbackURL(*endpoint); err != nil {
@@ -200,7 +187,7 @@ func loopbackURL(raw string) error {
 	if u.Scheme != "http" || u.Port() == "" {
 		return fmt.Errorf("%q: want http://HOST:PORT (the exporter needs the URL form)", raw)
 	}
-	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !runner.IsLoopbackHost(u.Hostname()) {
 		return fmt.Errorf("%q: only loopback endpoints", raw)
 	}
 	return nil

@@ -51,7 +51,7 @@ func (s Service) Validate() error {
 	if u.Scheme != "http" {
 		return fmt.Errorf("-url %q: want http://", s.URL)
 	}
-	if ip := net.ParseIP(u.Hostname()); u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !IsLoopbackHost(u.Hostname()) {
 		return fmt.Errorf("-url %q: the host must be a loopback address such as 127.0.0.1", s.URL)
 	}
 	if u.Port() == "" {
@@ -64,6 +64,17 @@ func (s Service) Validate() error {
 		return fmt.Errorf("spans per request %d: want at least 1", s.SpansPerRequest)
 	}
 	return nil
+}
+
+// IsLoopbackHost reports whether host, from a URL, names the loopback
+// interface: localhost or an address in 127.0.0.0/8 or ::1. Everything
+// otelbench loads or exports to must be.
+func IsLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // serviceEnv is a user service's environment for variant v: its standard

@@ -49,24 +49,7 @@ func variantSettings(v profile.Variant, ready json.RawMessage) (model.Settings, 
 				BatchTimeout: c.BatchTimeout, ExportTimeout: c.ExportTimeout, Blocking: c.BlockOnQueueFull}, SettingsFromTarget
 		}
 	}
-	s := model.DefaultSettings()
-	if v.QueueSize != nil {
-		s.QueueSize = *v.QueueSize
-	}
-	if v.MaxExportBatchSize != nil {
-		s.MaxExportBatchSize = *v.MaxExportBatchSize
-	}
-	if s.MaxExportBatchSize > s.QueueSize { // the SDK's clamp of OTEL_BSP_MAX_EXPORT_BATCH_SIZE
-		s.MaxExportBatchSize = min(model.DefaultSettings().MaxExportBatchSize, s.QueueSize)
-	}
-	if v.BatchTimeout != nil {
-		s.BatchTimeout = v.BatchTimeout.D()
-	}
-	if v.ExportTimeout != nil {
-		s.ExportTimeout = v.ExportTimeout.D()
-	}
-	s.Blocking = v.Blocking
-	return s, SettingsFromProfile
+	return effective(v), SettingsFromProfile
 }
 
 // rowCells is what the cells of one variant at one rate measured: the

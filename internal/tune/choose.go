@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/otelbench/otelbench/internal/summary"
 )
@@ -25,6 +24,9 @@ type Verdict struct {
 	// Unreliable says the measurement cannot be trusted (rate not reached,
 	// failed repetitions, errors), with why.
 	Unreliable []string `json:"unreliable,omitempty"`
+
+	// overLoss, overP99 and overMemory say which budgets Fails names.
+	overLoss, overP99, overMemory bool
 }
 
 // Passed reports whether the candidate met every budget reliably.
@@ -76,13 +78,16 @@ func Judge(s *summary.Summary, rate int, b Budget) []Verdict {
 		if base == nil || base.Reps == 0 {
 			v.Unreliable = append(v.Unreliable, "no baseline at this rate")
 		}
-		if v.LossPct > b.LossPct {
+		v.overLoss = v.LossPct > b.LossPct
+		v.overP99 = v.P99OverheadPct > b.P99OverheadPct
+		v.overMemory = b.MemoryMiB > 0 && v.MemoryMiB > b.MemoryMiB
+		if v.overLoss {
 			v.Fails = append(v.Fails, fmt.Sprintf("lost %.2f%% of spans (budget %g%%)", v.LossPct, b.LossPct))
 		}
-		if v.P99OverheadPct > b.P99OverheadPct {
+		if v.overP99 {
 			v.Fails = append(v.Fails, fmt.Sprintf("p99 overhead %+.1f%% (budget %g%%)", v.P99OverheadPct, b.P99OverheadPct))
 		}
-		if b.MemoryMiB > 0 && v.MemoryMiB > b.MemoryMiB {
+		if v.overMemory {
 			v.Fails = append(v.Fails, fmt.Sprintf("peak RSS %+.1f MiB over the baseline (budget %g MiB)", v.MemoryMiB, b.MemoryMiB))
 		}
 		out = append(out, v)
@@ -114,25 +119,14 @@ func Choose(vs []Verdict, order []string) (string, []string) {
 	if !reliable {
 		return "", []string{"no candidate was measured reliably (see why per candidate): lower -rate or give the machine more room"}
 	}
-	if anyFails(vs, "lost") && loss > 0 {
+	if slices.ContainsFunc(vs, func(v Verdict) bool { return v.overLoss }) && loss > 0 {
 		relax = append(relax, fmt.Sprintf("loss: the best candidate lost %.2f%%; relax -budget-loss to %.2f%%, or lower -rate (the model's loss onset is in the plan)", loss, loss))
 	}
-	if anyFails(vs, "p99 overhead") {
+	if slices.ContainsFunc(vs, func(v Verdict) bool { return v.overP99 }) {
 		relax = append(relax, fmt.Sprintf("p99 overhead: the best candidate added %+.1f%%; relax -budget-p99 to %.0f%%, or sample (-sample-ratio) to cut the spans", p99, math.Ceil(p99)))
 	}
-	if anyFails(vs, "peak RSS") {
+	if slices.ContainsFunc(vs, func(v Verdict) bool { return v.overMemory }) {
 		relax = append(relax, fmt.Sprintf("memory: the smallest candidate added %.1f MiB; relax -budget-mem to %.0f", mem, math.Ceil(mem)))
 	}
 	return "", relax
-}
-
-func anyFails(vs []Verdict, what string) bool {
-	for _, v := range vs {
-		for _, f := range v.Fails {
-			if strings.HasPrefix(f, what) {
-				return true
-			}
-		}
-	}
-	return false
 }
