@@ -66,7 +66,6 @@ func accounting(r renderer, s *summary.Summary) {
 	r.heading(2, "Span accounting by cell")
 	r.para("Every span each target ended, cell by cell: ended = exported + dropped + failed + lost at shutdown; the sink's distinct spans must equal exported.")
 	t := table{header: accountingHeader}
-	var notes []string
 	obs := false
 	for _, a := range s.Accounting {
 		if a.Kind == profile.KindNone {
@@ -107,14 +106,11 @@ func accounting(r renderer, s *summary.Summary) {
 			fresh(a.FreshnessP50), fresh(a.FreshnessP99), adds})
 	}
 	r.table(t)
-	notes = append(notes,
-		"dropped: from the SDK's own counter for ◆ cells (OTEL_GO_X_OBSERVABILITY=true, about 0.7 µs more per span); otherwise, after a clean shutdown (queue drained), every span never handed to the exporter.",
-		"fresh: from a span's end to its arrival at the sink (distinct spans; ±15%).",
-	)
-	if !obs {
-		notes = notes[1:]
-		notes = append([]string{"dropped: every span never handed to the exporter, after a clean shutdown drained the queue (turn on the variant option observability to count drops with the SDK's own counter)."}, notes...)
+	dropped := "dropped: every span never handed to the exporter, after a clean shutdown drained the queue (turn on the variant option observability to count drops with the SDK's own counter)."
+	if obs {
+		dropped = "dropped: from the SDK's own counter for ◆ cells (OTEL_GO_X_OBSERVABILITY=true, about 0.7 µs more per span); otherwise, after a clean shutdown (queue drained), every span never handed to the exporter."
 	}
+	notes := []string{dropped, "fresh: from a span's end to its arrival at the sink (distinct spans; ±15%)."}
 	r.list(notes)
 	recoveryTable(r, s)
 }
