@@ -9,11 +9,12 @@ import (
 // accountSpans puts the target's, the exporter's and the sink's counts of a
 // cell side by side, and matches the sink's traces to the requests sent.
 //
-// ids is nil when requests carried no traceparent (no matching possible);
+// perRequest is how many spans each traced request should produce; ids is
+// nil when requests carried no traceparent (no matching possible);
 // okItems are the item numbers of the successful requests of the cell.
-func accountSpans(v profile.Variant, w profile.Workload, tm targetMetrics, snap sink.Snapshot, ids *traceIDs, okItems []uint64) results.Spans {
+func accountSpans(v profile.Variant, perRequest int, tm targetMetrics, snap sink.Snapshot, ids *traceIDs, okItems []uint64) results.Spans {
 	s := results.Spans{
-		PerRequest:     v.SpansPerRequest(w),
+		PerRequest:     perRequest,
 		TargetRequests: tm.Requests,
 		Ended:          tm.SpansEnded,
 		ExportedOK:     tm.ExportedOK,
@@ -107,11 +108,11 @@ const (
 // inside the service is counted, so the split into exported, dropped and
 // failed is unknown (DropSource "external").
 func accountExternal(v profile.Variant, perRequest int, snap sink.Snapshot, ids *traceIDs, okItems []uint64) results.Spans {
-	w := profile.Workload{ExtraSpans: perRequest - 2}
-	s := accountSpans(v, w, targetMetrics{}, snap, ids, okItems)
-	s.PerRequest = perRequest
 	if v.Kind == profile.KindNone {
-		s.PerRequest = 0
+		perRequest = 0
+	}
+	s := accountSpans(v, perRequest, targetMetrics{}, snap, ids, okItems)
+	if v.Kind == profile.KindNone {
 		return s
 	}
 	s.DropSource = dropExternal

@@ -176,7 +176,7 @@ func TestAccountSpans(t *testing.T) {
 					tc.want.DropSource = dropNone
 				}
 			}
-			got := accountSpans(tc.v, w, tc.tm, tc.snap, tc.ids, tc.okItems)
+			got := accountSpans(tc.v, tc.v.SpansPerRequest(w), tc.tm, tc.snap, tc.ids, tc.okItems)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("accountSpans:\n got %+v\nwant %+v", got, tc.want)
 			}

@@ -200,7 +200,7 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 	if r.opts.Service != nil {
 		cell.Spans = accountExternal(v, r.opts.Service.SpansPerRequest, snap, ids, okItems)
 	} else {
-		cell.Spans = accountSpans(v, p.Workload, tm, snap, ids, okItems)
+		cell.Spans = accountSpans(v, v.SpansPerRequest(p.Workload), tm, snap, ids, okItems)
 	}
 	cell.OnEnd, cell.Export = tm.OnEnd, tm.Export
 	cell.OnEndMax = time.Duration(tm.OnEndMax * float64(time.Second))
