@@ -1,5 +1,7 @@
 package model
 
+import "github.com/otelbench/otelbench/internal/settings"
+
 // BlockingPrediction is what Blocking does to requests when spans arrive
 // faster than the Ceiling. OnEnd then waits, without limit, for the worker to
 // free a slot, and senders are served first come, first served.
@@ -19,7 +21,7 @@ type BlockingPrediction struct {
 }
 
 // blockingOf returns the BlockingPrediction of flow f.
-func blockingOf(s Settings, l Load, f flow) BlockingPrediction {
+func blockingOf(s settings.Batch, l Load, f flow) BlockingPrediction {
 	if !s.Blocking || f.regime != RegimeSaturated {
 		return BlockingPrediction{}
 	}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"time"
 )
@@ -84,7 +85,7 @@ func PeakQueue(maxBatch, exportSeconds, peak, length float64) float64 {
 }
 
 // burstAt predicts the burst of l (or its steady rate) for settings s.
-func burstAt(s Settings, l Load) BurstPrediction {
+func burstAt(s settings.Batch, l Load) BurstPrediction {
 	peak := PeakSpanRate(l)
 	b := BurstPrediction{PeakSpanRate: peak, Absorb: Forever, AbsorbFromIdle: Forever}
 	mu := Ceiling(s, l)

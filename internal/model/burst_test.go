@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func TestPeakQueue(t *testing.T) {
 }
 
 func TestBurstAt(t *testing.T) {
-	s := settings(2048, 512, 5*time.Second) // 100 ms exports: μ 5 120/s
+	s := batchOf(2048, 512, 5*time.Second) // 100 ms exports: μ 5 120/s
 	blocking := s
 	blocking.Blocking = true
 	withBurst := func(peak float64, length time.Duration) Load {
@@ -76,7 +77,7 @@ func TestBurstAt(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		s    Settings
+		s    settings.Batch
 		l    Load
 		want BurstPrediction
 	}{
@@ -122,7 +123,7 @@ func TestBurstAt(t *testing.T) {
 }
 
 func TestMinQueueFor(t *testing.T) {
-	s := settings(0, 512, 5*time.Second) // queue size is the answer
+	s := batchOf(0, 512, 5*time.Second) // queue size is the answer
 	burst := func(base, peak float64, length time.Duration) Load {
 		l := load(base, 1, 100*time.Millisecond)
 		l.Burst = Burst{PeakRequestsPerSec: peak, Length: length}
@@ -130,7 +131,7 @@ func TestMinQueueFor(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		s       Settings
+		s       settings.Batch
 		l       Load
 		want    int
 		wantErr error
@@ -148,9 +149,9 @@ func TestMinQueueFor(t *testing.T) {
 		// So does a steady overload.
 		{"steady overload", s, load(9000, 1, 100*time.Millisecond), 0, ErrNoSolution},
 		// Timer 50 ms, export 100 ms: batches split at random; no answer.
-		{"timer race", settings(0, 512, 50*time.Millisecond), burst(1000, 10_000, time.Second), 0, ErrNoSolution},
+		{"timer race", batchOf(0, 512, 50*time.Millisecond), burst(1000, 10_000, time.Second), 0, ErrNoSolution},
 		// Invalid settings other than the queue are reported.
-		{"bad timer", settings(0, 512, 0), burst(1000, 10_000, time.Second), 0, ErrInvalidSettings},
+		{"bad timer", batchOf(0, 512, 0), burst(1000, 10_000, time.Second), 0, ErrInvalidSettings},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -175,9 +176,9 @@ func TestMinQueueForIsTight(t *testing.T) {
 		for _, lat := range []time.Duration{time.Millisecond, 30 * time.Millisecond, 100 * time.Millisecond} {
 			for _, factor := range []float64{1.1, 2, 10} {
 				for _, length := range []time.Duration{10 * time.Millisecond, 250 * time.Millisecond, 3 * time.Second} {
-					s := settings(0, m, time.Hour)
+					s := batchOf(0, m, time.Hour)
 					l := load(0, 1, lat)
-					peak := factor * Ceiling(settings(m, m, time.Hour), l)
+					peak := factor * Ceiling(batchOf(m, m, time.Hour), l)
 					l.Burst = Burst{PeakRequestsPerSec: peak, Length: length}
 					q, err := MinQueueFor(s, l)
 					if err != nil {

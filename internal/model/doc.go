@@ -146,7 +146,7 @@
 //
 // # Inputs the model refuses
 //
-// Settings.Validate rejects a zero queue (an unbuffered channel: nearly
+// settings.Batch.Validate rejects a zero queue (an unbuffered channel: nearly
 // every span is dropped while an export runs), a batch timeout ≤ 0 (the
 // timer fires at once and is re-armed with zero: the worker spins a core), a
 // batch size ≤ 0 and a batch size above the queue size (the SDK accepts it

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/model"
@@ -16,7 +17,7 @@ func ExamplePredict() {
 		SampledShare:    1,
 		ExportLatency:   100 * time.Millisecond,
 	}
-	p, err := model.Predict(model.DefaultSettings(), l)
+	p, err := model.Predict(settings.DefaultBatch(), l)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -44,7 +45,7 @@ func ExamplePredict_burst() {
 		ExportLatency:   100 * time.Millisecond,
 		Burst:           model.Burst{PeakRequestsPerSec: 12000, Length: time.Second},
 	}
-	p, _ := model.Predict(model.DefaultSettings(), l)
+	p, _ := model.Predict(settings.DefaultBatch(), l)
 	fmt.Printf("steady: loses %v\n", p.Loses)
 	fmt.Printf("burst: absorbed for %v, then %.0f spans dropped (%.0f%%)\n",
 		p.Burst.Absorb, p.Burst.Dropped, 100*p.Burst.DropFraction)
@@ -56,7 +57,7 @@ func ExamplePredict_burst() {
 // Export latency at least the batch timeout halves the ceiling: the timer
 // fires during every export and splits the next batch at random.
 func ExampleTimerRaces() {
-	s := model.DefaultSettings()
+	s := settings.DefaultBatch()
 	s.BatchTimeout = 10 * time.Millisecond
 	l := model.Load{ExportLatency: 20 * time.Millisecond}
 	fmt.Println(model.TimerRaces(s, l))
@@ -78,7 +79,7 @@ func ExampleMinBatchSizeFor() {
 // The smallest queue that takes a 1 s burst to 10 000 spans/s without a
 // drop, with batches of 512 and a 100 ms collector (ceiling 5 120 spans/s).
 func ExampleMinQueueFor() {
-	s := model.DefaultSettings() // batch 512; the queue size is ignored
+	s := settings.DefaultBatch() // batch 512; the queue size is ignored
 	l := model.Load{
 		RequestsPerSec:  1000,
 		SpansPerRequest: 1,
@@ -96,15 +97,15 @@ func ExampleMinQueueFor() {
 // within 2 s of its end.
 func ExampleMaxBatchTimeoutFor() {
 	l := model.Load{RequestsPerSec: 100, SpansPerRequest: 2, SampledShare: 1, ExportLatency: 100 * time.Millisecond}
-	t, err := model.MaxBatchTimeoutFor(model.DefaultSettings(), l, 2*time.Second)
+	t, err := model.MaxBatchTimeoutFor(settings.DefaultBatch(), l, 2*time.Second)
 	fmt.Println(t, err)
 	// Output:
 	// 1.9s <nil>
 }
 
 // A zero batch timeout is refused, with the reason.
-func ExampleSettings_Validate() {
-	s := model.DefaultSettings()
+func Example_validate() {
+	s := settings.DefaultBatch()
 	s.BatchTimeout = 0
 	fmt.Println(s.Validate())
 	// Output:
@@ -118,7 +119,7 @@ func ExampleSettings_Validate() {
 // the queue of 256 grow, and loss starts lower: at a rate that varies from
 // run to run with the race's luck.
 func ExamplePredictRun() {
-	s := model.Settings{QueueSize: 256, MaxExportBatchSize: 64, BatchTimeout: 10 * time.Millisecond, ExportTimeout: 30 * time.Second}
+	s := settings.Batch{QueueSize: 256, MaxExportBatchSize: 64, BatchTimeout: 10 * time.Millisecond, ExportTimeout: 30 * time.Second}
 	l := model.Load{RequestsPerSec: 400, SpansPerRequest: 3, SampledShare: 1, ExportLatency: 22 * time.Millisecond}
 	p, err := model.Predict(s, l)
 	if err != nil {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"time"
 )
@@ -13,7 +14,7 @@ const Forever time.Duration = math.MaxInt64
 // exportSeconds returns how long the worker spends in one ExportSpans call
 // with a batch of b spans: ExportLatency + b × PerSpanExportCost, cut off at
 // ExportTimeout when that is positive.
-func exportSeconds(s Settings, l Load, b float64) float64 {
+func exportSeconds(s settings.Batch, l Load, b float64) float64 {
 	d := l.ExportLatency.Seconds() + b*l.PerSpanExportCost.Seconds()
 	if x := s.ExportTimeout.Seconds(); x > 0 && d > x {
 		return x
@@ -23,7 +24,7 @@ func exportSeconds(s Settings, l Load, b float64) float64 {
 
 // exportFails reports whether an export of b spans outlasts ExportTimeout,
 // so that its context is cancelled and its spans are lost.
-func exportFails(s Settings, l Load, b float64) bool {
+func exportFails(s settings.Batch, l Load, b float64) bool {
 	x := s.ExportTimeout.Seconds()
 	return x > 0 && l.ExportLatency.Seconds()+b*l.PerSpanExportCost.Seconds() > x
 }
@@ -34,7 +35,7 @@ func exportFails(s Settings, l Load, b float64) bool {
 // worker's select has both the timer and the queue ready and picks one at
 // random, and with probability 2^-(j+1) exports after taking only j spans.
 // See RaceBatchSize.
-func TimerRaces(s Settings, l Load) bool {
+func TimerRaces(s settings.Batch, l Load) bool {
 	return exportSeconds(s, l, float64(s.MaxExportBatchSize)) >= s.BatchTimeout.Seconds()
 }
 
@@ -56,7 +57,7 @@ func RaceBatchSize(maxBatch int) float64 {
 // saturatedBatch returns the mean batch size and the export time of a
 // processor that always has spans waiting: full batches, or RaceBatchSize
 // when the timer races the export.
-func saturatedBatch(s Settings, l Load) (batch, seconds float64) {
+func saturatedBatch(s settings.Batch, l Load) (batch, seconds float64) {
 	batch = float64(s.MaxExportBatchSize)
 	if TimerRaces(s, l) {
 		batch = RaceBatchSize(s.MaxExportBatchSize)
@@ -70,8 +71,8 @@ func saturatedBatch(s Settings, l Load) (batch, seconds float64) {
 // PerSpanExportCost), with the export time cut at ExportTimeout; when the
 // timer races the export (TimerRaces) the batch is RaceBatchSize instead.
 // It returns +Inf when exports take no time and 0 when MaxExportBatchSize is
-// not positive. Ceiling does not validate s; see Settings.Validate.
-func Ceiling(s Settings, l Load) float64 {
+// not positive. Ceiling does not validate s; see settings.Batch.Validate.
+func Ceiling(s settings.Batch, l Load) float64 {
 	if s.MaxExportBatchSize <= 0 {
 		return 0
 	}

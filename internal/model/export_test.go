@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"testing"
 	"time"
@@ -9,32 +10,32 @@ import (
 func TestCeiling(t *testing.T) {
 	tests := []struct {
 		name string
-		s    Settings
+		s    settings.Batch
 		l    Load
 		want float64 // spans/s
 	}{
 		// 512 spans every 5 ms.
-		{"batch 512, 5 ms", settings(2048, 512, 5*time.Second), load(0, 0, 5*time.Millisecond), 102_400},
+		{"batch 512, 5 ms", batchOf(2048, 512, 5*time.Second), load(0, 0, 5*time.Millisecond), 102_400},
 		// 512 spans every 100 ms.
-		{"batch 512, 100 ms", settings(2048, 512, 5*time.Second), load(0, 0, 100*time.Millisecond), 5_120},
+		{"batch 512, 100 ms", batchOf(2048, 512, 5*time.Second), load(0, 0, 100*time.Millisecond), 5_120},
 		// A size-dependent part: 5 ms + 512 × 10 µs = 10.12 ms per batch.
-		{"per-span cost", settings(2048, 512, 5*time.Second),
+		{"per-span cost", batchOf(2048, 512, 5*time.Second),
 			Load{ExportLatency: 5 * time.Millisecond, PerSpanExportCost: 10 * time.Microsecond}, 512 / 0.01012},
 		// The export is cut at the 50 ms export timeout: the worker is free
 		// again after 50 ms (and the spans are lost, see LossFraction).
-		{"export timeout cut", Settings{QueueSize: 2048, MaxExportBatchSize: 512, BatchTimeout: time.Second, ExportTimeout: 50 * time.Millisecond},
+		{"export timeout cut", settings.Batch{QueueSize: 2048, MaxExportBatchSize: 512, BatchTimeout: time.Second, ExportTimeout: 50 * time.Millisecond},
 			load(0, 0, 100*time.Millisecond), 10_240},
 		// Exports that take no time: no ceiling.
-		{"instant export", settings(2048, 512, time.Second), Load{}, math.Inf(1)},
+		{"instant export", batchOf(2048, 512, time.Second), Load{}, math.Inf(1)},
 		// Timer 10 ms, export 20 ms: the timer races every export and the
 		// mean batch is 512/2 + 1 = 257 (less 2^-512), every 20 ms.
-		{"timer race", settings(2048, 512, 10*time.Millisecond), load(0, 0, 20*time.Millisecond), 257 / 0.02},
+		{"timer race", batchOf(2048, 512, 10*time.Millisecond), load(0, 0, 20*time.Millisecond), 257 / 0.02},
 		// An export exactly as long as the timer counts as a race.
-		{"race boundary", settings(2048, 512, 20*time.Millisecond), load(0, 0, 20*time.Millisecond), 257 / 0.02},
+		{"race boundary", batchOf(2048, 512, 20*time.Millisecond), load(0, 0, 20*time.Millisecond), 257 / 0.02},
 		// A batch of one never splits: 1 span per 20 ms.
-		{"race batch 1", settings(8, 1, 10*time.Millisecond), load(0, 0, 20*time.Millisecond), 50},
+		{"race batch 1", batchOf(8, 1, 10*time.Millisecond), load(0, 0, 20*time.Millisecond), 50},
 		// Invalid batch size: 0, not a panic.
-		{"batch 0", settings(2048, 0, time.Second), load(0, 0, time.Millisecond), 0},
+		{"batch 0", batchOf(2048, 0, time.Second), load(0, 0, time.Millisecond), 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,19 +67,19 @@ func TestRaceBatchSize(t *testing.T) {
 func TestTimerRaces(t *testing.T) {
 	tests := []struct {
 		name string
-		s    Settings
+		s    settings.Batch
 		l    Load
 		want bool
 	}{
 		// 100 ms export, 5 s timer.
-		{"default timer", DefaultSettings(), load(0, 0, 100*time.Millisecond), false},
+		{"default timer", settings.DefaultBatch(), load(0, 0, 100*time.Millisecond), false},
 		// 100 ms export, 100 ms timer.
-		{"equal", settings(2048, 512, 100*time.Millisecond), load(0, 0, 100*time.Millisecond), true},
+		{"equal", batchOf(2048, 512, 100*time.Millisecond), load(0, 0, 100*time.Millisecond), true},
 		// 60 ms + 512 × 100 µs = 111.2 ms for a full batch, 100 ms timer.
-		{"per-span cost tips it", settings(2048, 512, 100*time.Millisecond),
+		{"per-span cost tips it", batchOf(2048, 512, 100*time.Millisecond),
 			Load{ExportLatency: 60 * time.Millisecond, PerSpanExportCost: 100 * time.Microsecond}, true},
 		// A 10 s collector stall cut at a 50 ms export timeout, 1 s timer.
-		{"cut below timer", Settings{QueueSize: 2048, MaxExportBatchSize: 512, BatchTimeout: time.Second, ExportTimeout: 50 * time.Millisecond},
+		{"cut below timer", settings.Batch{QueueSize: 2048, MaxExportBatchSize: 512, BatchTimeout: time.Second, ExportTimeout: 50 * time.Millisecond},
 			load(0, 0, 10*time.Second), false},
 	}
 	for _, tt := range tests {

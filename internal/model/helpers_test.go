@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"time"
 )
@@ -25,8 +26,8 @@ func nearDuration(got, want time.Duration) bool {
 }
 
 // settings returns the SDK defaults with queue q, batch m, batch timeout t.
-func settings(q, m int, t time.Duration) Settings {
-	s := DefaultSettings()
+func batchOf(q, m int, t time.Duration) settings.Batch {
+	s := settings.DefaultBatch()
 	s.QueueSize, s.MaxExportBatchSize, s.BatchTimeout = q, m, t
 	return s
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"time"
 )
@@ -56,7 +57,7 @@ func MinBatchSizeFor(spanRate float64, exportLatency, perSpanExportCost time.Dur
 // rate exceeds the Ceiling, when a peak above the Ceiling has no length, or
 // when the timer races the export (batches then split at random; lengthen
 // BatchTimeout first).
-func MinQueueFor(s Settings, l Load) (int, error) {
+func MinQueueFor(s settings.Batch, l Load) (int, error) {
 	s.QueueSize = s.MaxExportBatchSize // only the other settings matter
 	if err := errors.Join(s.Validate(), l.Validate()); err != nil {
 		return 0, err
@@ -94,7 +95,7 @@ func MinQueueFor(s Settings, l Load) (int, error) {
 // It returns an error wrapping ErrNoSolution when the answer is not above a
 // full batch's export (the timer would race it), or when l saturates the
 // processor (the queue, not the timer, then sets staleness).
-func MaxBatchTimeoutFor(s Settings, l Load, worst time.Duration) (time.Duration, error) {
+func MaxBatchTimeoutFor(s settings.Batch, l Load, worst time.Duration) (time.Duration, error) {
 	if err := l.Validate(); err != nil {
 		return 0, err
 	}

@@ -50,7 +50,7 @@ func TestMinBatchSizeFor(t *testing.T) {
 			}
 			// The answer meets the target and one less does not.
 			l := Load{RequestsPerSec: tt.rate, SpansPerRequest: 1, SampledShare: 1, ExportLatency: tt.lat, PerSpanExportCost: tt.per}
-			use := func(m int) float64 { return tt.rate / Ceiling(settings(m, m, time.Hour), l) }
+			use := func(m int) float64 { return tt.rate / Ceiling(batchOf(m, m, time.Hour), l) }
 			if u := use(got); u > tt.target*(1+1e-9) {
 				t.Errorf("batch %d: utilisation %v above %v", got, u, tt.target)
 			}
@@ -92,7 +92,7 @@ func TestMaxBatchTimeoutFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := MaxBatchTimeoutFor(settings(2048, 512, time.Second), tt.l, tt.worst)
+			got, err := MaxBatchTimeoutFor(batchOf(2048, 512, time.Second), tt.l, tt.worst)
 			if tt.wantErr != nil {
 				if !errors.Is(err, tt.wantErr) {
 					t.Fatalf("MaxBatchTimeoutFor = %v, %v; want an error wrapping %v", got, err, tt.wantErr)
@@ -104,7 +104,7 @@ func TestMaxBatchTimeoutFor(t *testing.T) {
 			}
 			// With that timer, the worst staleness at the rate that just
 			// fills a batch by timer is the target.
-			s := settings(2048, 512, got)
+			s := batchOf(2048, 512, got)
 			l := tt.l
 			l.RequestsPerSec = min(l.RequestsPerSec, 512/got.Seconds())
 			p, err := Predict(s, l)

@@ -1,16 +1,19 @@
 package model
 
-import "math"
+import (
+	"github.com/otelbench/otelbench/internal/settings"
+	"math"
+)
 
 // DropFraction returns the steady-state share of spans OnEnd drops because
 // the queue is full: 1 − μ/λ when the span rate λ exceeds the Ceiling μ, else
-// 0. It is 0 with Settings.Blocking, where OnEnd waits instead (see
+// 0. It is 0 with settings.Batch.Blocking, where OnEnd waits instead (see
 // BlockingPrediction).
-func DropFraction(s Settings, l Load) float64 {
+func DropFraction(s settings.Batch, l Load) float64 {
 	return dropFractionAt(s, l, SpanRate(l))
 }
 
-func dropFractionAt(s Settings, l Load, rate float64) float64 {
+func dropFractionAt(s settings.Batch, l Load, rate float64) float64 {
 	mu := Ceiling(s, l)
 	if s.Blocking || rate <= mu || rate <= 0 {
 		return 0
@@ -22,14 +25,14 @@ func dropFractionAt(s Settings, l Load, rate float64) float64 {
 // collector: those dropped at a full queue (DropFraction), and those in
 // exports that outlast ExportTimeout and are cancelled (all of them when the
 // typical batch's export does): 1 − (1 − drop)(1 − failed).
-func LossFraction(s Settings, l Load) float64 {
+func LossFraction(s settings.Batch, l Load) float64 {
 	f := flowAt(s, l, SpanRate(l))
 	return 1 - (1-dropFractionAt(s, l, f.rate))*(1-failFraction(s, l, f))
 }
 
 // failFraction returns the share of exported spans whose export is cancelled
 // by ExportTimeout: all or none, judged on the mean batch of flow f.
-func failFraction(s Settings, l Load, f flow) float64 {
+func failFraction(s settings.Batch, l Load, f flow) float64 {
 	if exportFails(s, l, f.batch) {
 		return 1
 	}
@@ -44,7 +47,7 @@ func failFraction(s Settings, l Load, f flow) float64 {
 // outlasts ExportTimeout it is 0. It is +Inf when no span reaches the
 // processor or exports take no time. With Blocking, it is the rate at which
 // OnEnd starts to wait and above which the service cannot serve more.
-func LossOnsetRequestsPerSec(s Settings, l Load) float64 {
+func LossOnsetRequestsPerSec(s settings.Batch, l Load) float64 {
 	perRequest := spansPerRequest(l)
 	if perRequest <= 0 {
 		return math.Inf(1)
@@ -55,7 +58,7 @@ func LossOnsetRequestsPerSec(s Settings, l Load) float64 {
 // onsetSpanRate returns the span rate at which loss starts: the Ceiling, or
 // the rate at which the timer gathers a batch whose export outlasts
 // ExportTimeout, whichever is lower.
-func onsetSpanRate(s Settings, l Load) float64 {
+func onsetSpanRate(s settings.Batch, l Load) float64 {
 	onset := Ceiling(s, l)
 	x := s.ExportTimeout.Seconds()
 	if x <= 0 {

@@ -1,13 +1,14 @@
 package model
 
 import (
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"testing"
 	"time"
 )
 
 func TestLoss(t *testing.T) {
-	base := settings(2048, 512, 5*time.Second)
+	base := batchOf(2048, 512, 5*time.Second)
 	blocking := base
 	blocking.Blocking = true
 	cut := base
@@ -16,7 +17,7 @@ func TestLoss(t *testing.T) {
 	cut100.ExportTimeout = 100 * time.Millisecond
 	tests := []struct {
 		name        string
-		s           Settings
+		s           settings.Batch
 		l           Load
 		drop, loss  float64
 		onsetPerSec float64 // requests/s
@@ -60,7 +61,7 @@ func TestLoss(t *testing.T) {
 func TestLossFractionBrief(t *testing.T) {
 	// The brief's case: queue 2048, batch 512, 100 ms, 3 000 req/s × 3
 	// spans: 0.431 lost.
-	got := LossFraction(settings(2048, 512, 5*time.Second), load(3000, 3, 100*time.Millisecond))
+	got := LossFraction(batchOf(2048, 512, 5*time.Second), load(3000, 3, 100*time.Millisecond))
 	if math.Abs(got-0.431) > 0.0005 {
 		t.Errorf("LossFraction = %.4f, want 0.431", got)
 	}

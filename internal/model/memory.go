@@ -1,5 +1,7 @@
 package model
 
+import "github.com/otelbench/otelbench/internal/settings"
+
 // Heap kept alive by one span waiting in a BatchSpanProcessor, beyond its
 // queue slot, measured on 2026-11-23 with otel sdk v1.47.0, otelhttp v0.72.0
 // and Go 1.26 (linux/amd64) by
@@ -53,7 +55,7 @@ type Memory struct {
 
 // MemoryOf returns the memory of settings s for spans of bytesPerSpan bytes
 // (use BytesPerQueuedSpan, or one of the per-shape constants).
-func MemoryOf(s Settings, bytesPerSpan int64) Memory {
+func MemoryOf(s settings.Batch, bytesPerSpan int64) Memory {
 	q, m := int64(max(s.QueueSize, 0)), int64(max(s.MaxExportBatchSize, 0))
 	slots := (q + m) * QueueSlotBytes
 	return Memory{

@@ -3,15 +3,16 @@ package model
 import (
 	"errors"
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"time"
 )
 
-// Prediction is the model's steady-state answer for one Settings and Load.
+// Prediction is the model's steady-state answer for one settings.Batch and Load.
 // Caveats about its own accuracy are in Warnings, beside the numbers.
 type Prediction struct {
 	// Settings and Load are the inputs, as given.
-	Settings Settings
+	Settings settings.Batch
 	Load     Load
 
 	// SpanRate is λ, the spans per second reaching the processor.
@@ -64,7 +65,7 @@ type Prediction struct {
 
 // Predict returns the steady state of a BatchSpanProcessor with settings s
 // under load l, or an error naming every invalid input.
-func Predict(s Settings, l Load) (Prediction, error) {
+func Predict(s settings.Batch, l Load) (Prediction, error) {
 	if err := errors.Join(s.Validate(), l.Validate()); err != nil {
 		return Prediction{}, err
 	}
@@ -102,7 +103,7 @@ func Predict(s Settings, l Load) (Prediction, error) {
 }
 
 // warnings returns the caveats of flow f.
-func warnings(s Settings, l Load, f flow) []error {
+func warnings(s settings.Batch, l Load, f flow) []error {
 	var w []error
 	if f.rate == 0 {
 		w = append(w, errors.New("no spans reach the processor: requests per second, spans per request or sampled share is zero"))

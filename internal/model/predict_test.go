@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"reflect"
 	"strings"
@@ -13,7 +14,7 @@ import (
 func TestPredictOverloaded(t *testing.T) {
 	// The worked case: defaults with a 100 ms collector, 3 000 requests/s of
 	// 3 spans, a 1 s burst to 4 000 requests/s.
-	s := DefaultSettings()
+	s := settings.DefaultBatch()
 	l := load(3000, 3, 100*time.Millisecond)
 	l.Burst = Burst{PeakRequestsPerSec: 4000, Length: time.Second}
 	p, err := Predict(s, l)
@@ -56,23 +57,23 @@ func TestPredictOverloaded(t *testing.T) {
 }
 
 func TestPredictWarnings(t *testing.T) {
-	blocking := DefaultSettings()
+	blocking := settings.DefaultBatch()
 	blocking.Blocking = true
-	cut := DefaultSettings()
+	cut := settings.DefaultBatch()
 	cut.ExportTimeout = 50 * time.Millisecond
 	tests := []struct {
 		name string
-		s    Settings
+		s    settings.Batch
 		l    Load
 		want []string // one substring per warning, in order
 	}{
 		// A quiet service: nothing to say.
-		{"quiet", DefaultSettings(), load(10, 2, 5*time.Millisecond), nil},
+		{"quiet", settings.DefaultBatch(), load(10, 2, 5*time.Millisecond), nil},
 		// Share 0 (the zero value) is easy to leave by mistake.
-		{"no spans", DefaultSettings(), Load{RequestsPerSec: 1000, SpansPerRequest: 2, ExportLatency: time.Millisecond},
+		{"no spans", settings.DefaultBatch(), Load{RequestsPerSec: 1000, SpansPerRequest: 2, ExportLatency: time.Millisecond},
 			[]string{"no spans reach the processor"}},
 		// A 10 s collector stall against the 5 s timer.
-		{"race", DefaultSettings(), load(10, 2, 10*time.Second),
+		{"race", settings.DefaultBatch(), load(10, 2, 10*time.Second),
 			[]string{"a full batch's export (10s) lasts at least the batch timeout (5s)"}},
 		// A 100 ms collector with a 50 ms export timeout.
 		{"timeout", cut, load(10, 2, 100*time.Millisecond),
@@ -100,7 +101,7 @@ func TestPredictWarnings(t *testing.T) {
 }
 
 func TestPredictBlocking(t *testing.T) {
-	s := DefaultSettings()
+	s := settings.DefaultBatch()
 	s.Blocking = true
 	p, err := Predict(s, load(3000, 3, 100*time.Millisecond))
 	if err != nil {
@@ -116,7 +117,7 @@ func TestPredictBlocking(t *testing.T) {
 }
 
 func TestPredictInvalid(t *testing.T) {
-	_, err := Predict(Settings{}, Load{RequestsPerSec: -1})
+	_, err := Predict(settings.Batch{}, Load{RequestsPerSec: -1})
 	if !errors.Is(err, ErrInvalidSettings) || !errors.Is(err, ErrInvalidLoad) {
 		t.Errorf("Predict = %v, want errors for both settings and load", err)
 	}
@@ -124,8 +125,8 @@ func TestPredictInvalid(t *testing.T) {
 
 func TestPredictDegenerate(t *testing.T) {
 	// Extreme but valid inputs: no panic, no NaN, durations ≥ 0.
-	settingsCases := []Settings{
-		DefaultSettings(),
+	settingsCases := []settings.Batch{
+		settings.DefaultBatch(),
 		{QueueSize: 1, MaxExportBatchSize: 1, BatchTimeout: time.Nanosecond},
 		{QueueSize: 1 << 30, MaxExportBatchSize: 1 << 30, BatchTimeout: Forever, ExportTimeout: time.Nanosecond, Blocking: true},
 	}

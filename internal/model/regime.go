@@ -1,6 +1,9 @@
 package model
 
-import "math"
+import (
+	"github.com/otelbench/otelbench/internal/settings"
+	"math"
+)
 
 // Regime says what makes the worker export, which decides batch sizes,
 // delays and loss.
@@ -55,7 +58,7 @@ type flow struct {
 // exporting a few spans as soon as an export ends and waiting for the timer;
 // the model takes interval ≈ export time + T/2 and batch = λ × interval, at
 // most M (an approximation; see doc.go).
-func flowAt(s Settings, l Load, rate float64) flow {
+func flowAt(s settings.Batch, l Load, rate float64) flow {
 	m := float64(s.MaxExportBatchSize)
 	t := s.BatchTimeout.Seconds()
 	f := flow{races: TimerRaces(s, l), rate: rate, ceiling: Ceiling(s, l)}

@@ -7,7 +7,7 @@ import (
 
 func TestFlowAt(t *testing.T) {
 	// Queue 2048, batch 512, timer 5 s, export 100 ms: ceiling 5 120/s.
-	s := settings(2048, 512, 5*time.Second)
+	s := batchOf(2048, 512, 5*time.Second)
 	l := load(0, 0, 100*time.Millisecond)
 	tests := []struct {
 		name          string
@@ -45,7 +45,7 @@ func TestFlowAtTimerRace(t *testing.T) {
 	// Timer 10 ms, export 30 ms, 1 000 spans/s: exports every 30 + 10/2 =
 	// 35 ms carrying 35 spans (measured on the SDK: 57 exports in 2 s,
 	// 35 ms apart, 32 spans on average).
-	f := flowAt(settings(2048, 512, 10*time.Millisecond), load(1000, 1, 30*time.Millisecond), 1000)
+	f := flowAt(batchOf(2048, 512, 10*time.Millisecond), load(1000, 1, 30*time.Millisecond), 1000)
 	if !f.races || f.regime != RegimeTimer || !near(f.interval, 0.035) || !near(f.batch, 35) {
 		t.Errorf("flowAt = %+v, want a timer race exporting 35 spans every 35 ms", f)
 	}

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"time"
 )
@@ -66,7 +67,7 @@ const (
 //
 // The time axis is the expected one: the run ends after as many exports as
 // take d on average.
-func PredictRun(s Settings, l Load, lat []LatencyPoint, d time.Duration) (RunPrediction, error) {
+func PredictRun(s settings.Batch, l Load, lat []LatencyPoint, d time.Duration) (RunPrediction, error) {
 	if err := errors.Join(s.Validate(), l.Validate(), validateLatencies(lat)); err != nil {
 		return RunPrediction{}, err
 	}
@@ -111,7 +112,7 @@ type latencyPoint struct{ d, p float64 }
 // exportPoints returns the distribution of export durations, in seconds,
 // with probabilities that add up to 1; nil when every export takes no time
 // (no ceiling: nothing is ever dropped).
-func exportPoints(s Settings, l Load, lat []LatencyPoint) []latencyPoint {
+func exportPoints(s settings.Batch, l Load, lat []LatencyPoint) []latencyPoint {
 	if len(lat) == 0 {
 		lat = []LatencyPoint{{Duration: l.ExportLatency, Weight: 1}}
 	}
@@ -149,7 +150,7 @@ type chain struct {
 	p, next, held, race []float64
 }
 
-func newChain(s Settings, lam float64, points []latencyPoint) *chain {
+func newChain(s settings.Batch, lam float64, points []latencyPoint) *chain {
 	n := min(s.QueueSize, maxRunStates)
 	c := &chain{q: float64(s.QueueSize), m: float64(s.MaxExportBatchSize), t: s.BatchTimeout.Seconds(), lam: lam,
 		step: float64(s.QueueSize) / float64(n), points: points}
@@ -334,7 +335,7 @@ func settled(a, b []float64) bool {
 // measure, with the spread of export durations in lat. It searches up to
 // 64 times the steady LossOnsetRequestsPerSec and returns +Inf when no
 // rate up to there loses that much, or when no span reaches the processor.
-func RunOnsetRequestsPerSec(s Settings, l Load, lat []LatencyPoint, d time.Duration, threshold float64) (float64, error) {
+func RunOnsetRequestsPerSec(s settings.Batch, l Load, lat []LatencyPoint, d time.Duration, threshold float64) (float64, error) {
 	if math.IsNaN(threshold) || threshold < 0 || threshold >= 1 {
 		return 0, fmt.Errorf("loss threshold %v: want a share from 0 to 1: %w", threshold, ErrInvalidLoad)
 	}

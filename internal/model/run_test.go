@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"testing"
 	"time"
@@ -11,11 +12,11 @@ func TestPredictRun(t *testing.T) {
 	ms := time.Millisecond
 	// Two export durations: 10 ms nine times in ten, 50 ms once.
 	spread := []LatencyPoint{{10 * ms, 9}, {50 * ms, 1}}
-	blocking := settings(20, 10, time.Second)
+	blocking := batchOf(20, 10, time.Second)
 	blocking.Blocking = true
 	tests := []struct {
 		name     string
-		s        Settings
+		s        settings.Batch
 		l        Load
 		lat      []LatencyPoint
 		d        time.Duration
@@ -28,10 +29,10 @@ func TestPredictRun(t *testing.T) {
 		// from the second on and overflows by 10 in each. The second export
 		// starts at 15 ms, so 98.5 exports that drop 10 fit in the rest of
 		// the second (the one running at the end counts in part).
-		{"saturated from idle", settings(20, 10, time.Second), load(2000, 1, 10*ms), nil, time.Second,
+		{"saturated from idle", batchOf(20, 10, time.Second), load(2000, 1, 10*ms), nil, time.Second,
 			RunPrediction{Offered: 2000, Dropped: 985, Exports: 99.5}, 985.0 / 2000},
 		// The same below the ceiling: 500 spans/s never fill the queue.
-		{"keeping up", settings(20, 10, time.Second), load(500, 1, 10*ms), nil, time.Second,
+		{"keeping up", batchOf(20, 10, time.Second), load(500, 1, 10*ms), nil, time.Second,
 			RunPrediction{Offered: 500, Dropped: 0}, 0},
 		// M 10, Q 10, 500 spans/s: the mean export (14 ms, μ 714/s) keeps up,
 		// but a 50 ms export lets 25 spans in and drops 15. The queue is
@@ -40,20 +41,20 @@ func TestPredictRun(t *testing.T) {
 		// batch). First batch after 20 ms, then each export takes 23 ms and
 		// offers 11.5 spans on average, 1.5 dropped: 100 exports end at
 		// 2.32 s.
-		{"slow export overflows a short queue", settings(10, 10, time.Second), load(500, 1, 0), spread, 2320 * ms,
+		{"slow export overflows a short queue", batchOf(10, 10, time.Second), load(500, 1, 0), spread, 2320 * ms,
 			RunPrediction{Offered: 10 + 100*11.5, Dropped: 150, Exports: 100}, 150 / 1160.0},
 		// The same spread with a queue of 1 000: only some forty slow
 		// exports in a row would overflow it.
-		{"slow export absorbed", settings(1000, 10, time.Second), load(500, 1, 0), spread, 2320 * ms,
+		{"slow export absorbed", batchOf(1000, 10, time.Second), load(500, 1, 0), spread, 2320 * ms,
 			RunPrediction{Offered: 1160, Dropped: 0}, 0},
 		// Blocking never drops.
 		{"blocking", blocking, load(2000, 1, 10*ms), nil, time.Second,
 			RunPrediction{Offered: 2000}, 0},
 		// Exports that take no time: no ceiling, nothing dropped.
-		{"instant exports", settings(20, 10, time.Second), load(2000, 1, 0), nil, time.Second,
+		{"instant exports", batchOf(20, 10, time.Second), load(2000, 1, 0), nil, time.Second,
 			RunPrediction{Offered: 2000}, 0},
 		// No traffic.
-		{"no spans", settings(20, 10, time.Second), load(0, 1, 10*ms), nil, time.Second, RunPrediction{}, 0},
+		{"no spans", batchOf(20, 10, time.Second), load(0, 1, 10*ms), nil, time.Second, RunPrediction{}, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -76,19 +77,19 @@ func TestPredictRun(t *testing.T) {
 func TestPredictRunConvergesToCeiling(t *testing.T) {
 	tests := []struct {
 		name string
-		s    Settings
+		s    settings.Batch
 		lat  time.Duration
 	}{
 		// M 64, export 20 ms, timer 5 s: μ 3 200/s.
-		{"full batches", settings(256, 64, 5*time.Second), 20 * time.Millisecond},
+		{"full batches", batchOf(256, 64, 5*time.Second), 20 * time.Millisecond},
 		// M 64, export 22 ms, timer 10 ms: the timer races every export;
 		// μ = RaceBatchSize(64)/22 ms ≈ 1 500/s.
-		{"timer race", settings(256, 64, 10*time.Millisecond), 22 * time.Millisecond},
+		{"timer race", batchOf(256, 64, 10*time.Millisecond), 22 * time.Millisecond},
 		// M 2: RaceBatchSize(2) = 1.75 spans per 10 ms export, μ 175/s.
-		{"timer race, batch 2", settings(64, 2, time.Millisecond), 10 * time.Millisecond},
+		{"timer race, batch 2", batchOf(64, 2, time.Millisecond), 10 * time.Millisecond},
 		// A queue longer than maxRunStates is tracked in steps of spans.
-		{"long queue", settings(3*maxRunStates, 512, 5*time.Second), 100 * time.Millisecond},
-		{"long queue, timer race", settings(3*maxRunStates, 512, 50*time.Millisecond), 100 * time.Millisecond},
+		{"long queue", batchOf(3*maxRunStates, 512, 5*time.Second), 100 * time.Millisecond},
+		{"long queue, timer race", batchOf(3*maxRunStates, 512, 50*time.Millisecond), 100 * time.Millisecond},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,7 +113,7 @@ func TestPredictRunConvergesToCeiling(t *testing.T) {
 // up with 1 200 spans/s in steady state (μ ≈ 1 500/s) but, measured over
 // 4 s runs of a queue of 256, lost 0.6% at 1 200 spans/s, 12.5% at 1 500.
 func TestPredictRunTimerRaceBelowCeiling(t *testing.T) {
-	s := settings(256, 64, 10*time.Millisecond)
+	s := batchOf(256, 64, 10*time.Millisecond)
 	for _, tc := range []struct {
 		rate     float64 // spans/s
 		min, max float64 // expected drop fraction
@@ -133,10 +134,10 @@ func TestPredictRunTimerRaceBelowCeiling(t *testing.T) {
 }
 
 func TestPredictRunRejects(t *testing.T) {
-	ok := settings(20, 10, time.Second)
+	ok := batchOf(20, 10, time.Second)
 	tests := []struct {
 		name string
-		s    Settings
+		s    settings.Batch
 		lat  []LatencyPoint
 		d    time.Duration
 		want error
@@ -144,7 +145,7 @@ func TestPredictRunRejects(t *testing.T) {
 		{"zero length", ok, nil, 0, ErrInvalidLoad},
 		{"negative latency", ok, []LatencyPoint{{-time.Millisecond, 1}}, time.Second, ErrInvalidLoad},
 		{"no weight", ok, []LatencyPoint{{time.Millisecond, 0}}, time.Second, ErrInvalidLoad},
-		{"invalid settings", settings(0, 10, time.Second), nil, time.Second, ErrInvalidSettings},
+		{"invalid settings", batchOf(0, 10, time.Second), nil, time.Second, ErrInvalidSettings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -157,7 +158,7 @@ func TestPredictRunRejects(t *testing.T) {
 
 func TestRunOnsetRequestsPerSec(t *testing.T) {
 	ms := time.Millisecond
-	s := settings(20, 10, time.Second)
+	s := batchOf(20, 10, time.Second)
 	// Exports of 10 ms: μ 1 000 spans/s, 500 requests/s at 2 spans each.
 	steady := 500.0
 	// Over a long run the onset is the steady one, a little above it (the
@@ -181,7 +182,7 @@ func TestRunOnsetRequestsPerSec(t *testing.T) {
 	// With one export in ten taking 50 ms (mean 14 ms, steady onset 357/s)
 	// a queue of 10 overflows below the mean's ceiling.
 	spread := []LatencyPoint{{10 * ms, 9}, {50 * ms, 1}}
-	low, err := RunOnsetRequestsPerSec(settings(10, 10, time.Second), load(0, 2, 0), spread, 10*time.Second, 0.005)
+	low, err := RunOnsetRequestsPerSec(batchOf(10, 10, time.Second), load(0, 2, 0), spread, 10*time.Second, 0.005)
 	if err != nil {
 		t.Fatal(err)
 	}

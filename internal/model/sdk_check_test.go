@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"os"
 	"slices"
@@ -61,7 +62,7 @@ func (*sleepExporter) Shutdown(context.Context) error { return nil }
 // whose exporter sleeps latency, at rate spans/s (0: as fast as possible) for
 // d, shuts the provider down (exporting what is left), and returns the
 // exporter's record up to the end of d.
-func runSDK(t *testing.T, s Settings, latency time.Duration, rate float64, d time.Duration) (exports []export, names map[string]bool, ended int) {
+func runSDK(t *testing.T, s settings.Batch, latency time.Duration, rate float64, d time.Duration) (exports []export, names map[string]bool, ended int) {
 	t.Helper()
 	if os.Getenv("OTELBENCH_SDK_CHECK") != "1" {
 		t.Skip("set OTELBENCH_SDK_CHECK=1 to check the model against the SDK")
@@ -117,7 +118,7 @@ func within(got, want, tolerance float64) bool {
 func TestSDKCeiling(t *testing.T) {
 	// Timer 1 s, exports 20 ms, 40 000 spans/s offered: full batches back
 	// to back, about 25 600 spans/s.
-	s := settings(2048, 512, time.Second)
+	s := batchOf(2048, 512, time.Second)
 	exports, _, _ := runSDK(t, s, 20*time.Millisecond, 40_000, 2*time.Second)
 	got, mean, gap := measuredCeiling(exports)
 	want := Ceiling(s, Load{ExportLatency: seconds(mean)})
@@ -136,7 +137,7 @@ func TestSDKCeiling(t *testing.T) {
 
 func TestSDKTimerRace(t *testing.T) {
 	// Timer 10 ms, exports 20 ms: batches split at random.
-	s := settings(2048, 512, 10*time.Millisecond)
+	s := batchOf(2048, 512, 10*time.Millisecond)
 	exports, _, _ := runSDK(t, s, 20*time.Millisecond, 40_000, 3*time.Second)
 	got, mean, _ := measuredCeiling(exports)
 	want := Ceiling(s, Load{ExportLatency: seconds(mean)})
@@ -154,7 +155,7 @@ func TestSDKTimerRace(t *testing.T) {
 func TestSDKTimerPeriod(t *testing.T) {
 	// 1 000 spans/s, timer 100 ms, exports 30 ms: an export every 100 ms
 	// (the timer restarts when an export starts), not every 130 ms.
-	s := settings(2048, 512, 100*time.Millisecond)
+	s := batchOf(2048, 512, 100*time.Millisecond)
 	exports, _, _ := runSDK(t, s, 30*time.Millisecond, 1000, 2*time.Second)
 	var gaps []float64
 	for i := 1; i < len(exports); i++ {
@@ -171,7 +172,7 @@ func TestSDKTimerPeriod(t *testing.T) {
 func TestSDKBurstAbsorb(t *testing.T) {
 	// 10 000 spans/s from idle into queue 2048, batch 512, 100 ms exports:
 	// the first span dropped is number 2 048 + 4 × 512 = 4 096.
-	s := settings(2048, 512, time.Second)
+	s := batchOf(2048, 512, time.Second)
 	l := load(10_000, 1, 100*time.Millisecond)
 	_, names, ended := runSDK(t, s, 100*time.Millisecond, 10_000, 700*time.Millisecond)
 	first := ended

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -28,7 +29,7 @@ const (
 // while most do not. The same seed gives the same runs, and at two rates
 // the same draws (common random numbers), so that the runs of a higher
 // rate lose at least about as much.
-func SimulateRuns(s Settings, l Load, lat []LatencyPoint, d time.Duration, runs int, seed uint64) ([]float64, error) {
+func SimulateRuns(s settings.Batch, l Load, lat []LatencyPoint, d time.Duration, runs int, seed uint64) ([]float64, error) {
 	if err := errors.Join(s.Validate(), l.Validate(), validateLatencies(lat)); err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ type simulation struct {
 	cumulative   []float64 // their cumulative probabilities
 }
 
-func newSimulation(s Settings, lam float64, points []latencyPoint) *simulation {
+func newSimulation(s settings.Batch, lam float64, points []latencyPoint) *simulation {
 	sim := &simulation{q: float64(s.QueueSize), m: float64(s.MaxExportBatchSize), t: s.BatchTimeout.Seconds(), lam: lam}
 	total := 0.0
 	for _, p := range points {
@@ -141,7 +142,7 @@ type OnsetBand struct {
 // for a loss threshold (a share, e.g. 0.005). Each is +Inf when no rate up
 // to 64 times the steady LossOnsetRequestsPerSec reaches it, or when no span
 // reaches the processor.
-func RunOnsetBand(s Settings, l Load, lat []LatencyPoint, d time.Duration, threshold float64) (OnsetBand, error) {
+func RunOnsetBand(s settings.Batch, l Load, lat []LatencyPoint, d time.Duration, threshold float64) (OnsetBand, error) {
 	inf := math.Inf(1)
 	if math.IsNaN(threshold) || threshold < 0 || threshold >= 1 {
 		return OnsetBand{}, fmt.Errorf("loss threshold %v: want a share from 0 to 1: %w", threshold, ErrInvalidLoad)

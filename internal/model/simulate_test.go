@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ func TestSimulateRuns(t *testing.T) {
 	// on each lets 20 spans into a queue holding 10 and drops 10, but the
 	// last is cut by the end after 5 ms, with 10 + 10 in the queue: 98 × 10
 	// dropped of 2 000.
-	runs, err := SimulateRuns(settings(20, 10, time.Second), load(2000, 1, 10*ms), nil, time.Second, 3, 1)
+	runs, err := SimulateRuns(batchOf(20, 10, time.Second), load(2000, 1, 10*ms), nil, time.Second, 3, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,18 +25,18 @@ func TestSimulateRuns(t *testing.T) {
 		}
 	}
 	// Blocking and no traffic drop nothing.
-	blocking := settings(20, 10, time.Second)
+	blocking := batchOf(20, 10, time.Second)
 	blocking.Blocking = true
 	for _, c := range []struct {
-		s Settings
+		s settings.Batch
 		l Load
-	}{{blocking, load(2000, 1, 10*ms)}, {settings(20, 10, time.Second), load(0, 1, 10*ms)}} {
+	}{{blocking, load(2000, 1, 10*ms)}, {batchOf(20, 10, time.Second), load(0, 1, 10*ms)}} {
 		runs, err := SimulateRuns(c.s, c.l, nil, time.Second, 2, 1)
 		if err != nil || runs[0] != 0 || runs[1] != 0 {
 			t.Errorf("%+v: got %v, %v; want no drops", c.s, runs, err)
 		}
 	}
-	if _, err := SimulateRuns(settings(20, 10, time.Second), load(1, 1, ms), nil, time.Second, 0, 1); !errors.Is(err, ErrInvalidLoad) {
+	if _, err := SimulateRuns(batchOf(20, 10, time.Second), load(1, 1, ms), nil, time.Second, 0, 1); !errors.Is(err, ErrInvalidLoad) {
 		t.Errorf("0 runs: error %v, want ErrInvalidLoad", err)
 	}
 }
@@ -46,12 +47,12 @@ func TestSimulateRunsMatchPredictRun(t *testing.T) {
 	ms := time.Millisecond
 	tests := []struct {
 		name string
-		s    Settings
+		s    settings.Batch
 		l    Load
 		lat  []LatencyPoint
 	}{
-		{"timer race", settings(256, 64, 10*ms), load(1500, 1, 22*ms), nil},
-		{"slow exports", settings(32, 8, 5*time.Second), load(1000, 1, 0), []LatencyPoint{{6 * ms, 95}, {20 * ms, 4}, {80 * ms, 1}}},
+		{"timer race", batchOf(256, 64, 10*ms), load(1500, 1, 22*ms), nil},
+		{"slow exports", batchOf(32, 8, 5*time.Second), load(1000, 1, 0), []LatencyPoint{{6 * ms, 95}, {20 * ms, 4}, {80 * ms, 1}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,7 +84,7 @@ func TestRunOnsetBand(t *testing.T) {
 	ms := time.Millisecond
 	// Without chance the band is one rate: PredictRun's onset (to the
 	// prorating of the last export).
-	s := settings(20, 10, time.Second)
+	s := batchOf(20, 10, time.Second)
 	band, err := RunOnsetBand(s, load(0, 2, 10*ms), nil, 10*time.Second, 0.005)
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +100,7 @@ func TestRunOnsetBand(t *testing.T) {
 	// (64 spans per 22 ms export, 10 ms timer, queue 256, 3 spans per
 	// request, 4 s cells), whose single cells started to lose between
 	// about 390 and 540 requests/s.
-	band, err = RunOnsetBand(settings(256, 64, 10*ms), load(0, 3, 22*ms), nil, 4*time.Second, 0.005)
+	band, err = RunOnsetBand(batchOf(256, 64, 10*ms), load(0, 3, 22*ms), nil, 4*time.Second, 0.005)
 	if err != nil {
 		t.Fatal(err)
 	}

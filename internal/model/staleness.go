@@ -1,6 +1,7 @@
 package model
 
 import (
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"time"
 )
@@ -39,7 +40,7 @@ const raceWorstExports = 7
 // Forever. With a timer race the figures are approximate: typical T + D
 // (measured: 40 ms against 40 ms predicted with T 10 ms, D 30 ms), worst, at
 // the 99th percentile, T + 7D; saturated Q/μ and Q/μ + T + D.
-func stalenessOf(s Settings, f flow) Staleness {
+func stalenessOf(s settings.Batch, f flow) Staleness {
 	t := s.BatchTimeout.Seconds()
 	d := f.export
 	var typ, worst float64

@@ -2,6 +2,7 @@ package summary
 
 import (
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"slices"
 	"strings"
@@ -176,7 +177,7 @@ type adviser struct {
 	p      *profile.Profile
 	base   *profile.Variant // nil: the SDK's defaults
 	peak   int              // highest rate
-	set    model.Settings
+	set    settings.Batch
 	load   model.Load
 	lambda float64 // steady peak span rate
 	// exporter is the advised exporter timeout; set.ExportTimeout follows it.

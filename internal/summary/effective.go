@@ -1,9 +1,9 @@
 package summary
 
 import (
+	"github.com/otelbench/otelbench/internal/settings"
 	"time"
 
-	"github.com/otelbench/otelbench/internal/model"
 	"github.com/otelbench/otelbench/internal/profile"
 )
 
@@ -26,8 +26,8 @@ const (
 // a batch size above the queue (to min(512, queue), as it does for
 // OTEL_BSP_MAX_EXPORT_BATCH_SIZE). For kind sync and none it returns the
 // defaults.
-func effective(v profile.Variant) model.Settings {
-	s := model.DefaultSettings()
+func effective(v profile.Variant) settings.Batch {
+	s := settings.DefaultBatch()
 	if v.Kind != profile.KindBatch && v.Kind != profile.KindSampled {
 		return s
 	}
@@ -38,7 +38,7 @@ func effective(v profile.Variant) model.Settings {
 		s.MaxExportBatchSize = *v.MaxExportBatchSize
 	}
 	if s.MaxExportBatchSize > s.QueueSize {
-		s.MaxExportBatchSize = min(model.DefaultSettings().MaxExportBatchSize, s.QueueSize)
+		s.MaxExportBatchSize = min(settings.DefaultBatch().MaxExportBatchSize, s.QueueSize)
 	}
 	if v.BatchTimeout != nil {
 		s.BatchTimeout = v.BatchTimeout.D()
@@ -169,7 +169,7 @@ func (t cellTotals) lost() int64 { return t.dropped + t.failed + t.lostAtShutdow
 // setup is everything that distinguishes two variants' tracing setups.
 type setup struct {
 	kind          profile.Kind
-	settings      model.Settings
+	settings      settings.Batch
 	exporter      time.Duration
 	ratio         float64
 	observability bool

@@ -2,6 +2,7 @@ package summary
 
 import (
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/model"
@@ -230,7 +231,7 @@ type checkedRow struct {
 
 // checkRow predicts row with settings s (from says where they come from)
 // and sets the prediction beside what the row's cells measured.
-func checkRow(row Row, v profile.Variant, p *profile.Profile, s model.Settings, from string, cells rowCells) *ModelCheck {
+func checkRow(row Row, v profile.Variant, p *profile.Profile, s settings.Batch, from string, cells rowCells) *ModelCheck {
 	mc := &ModelCheck{
 		QueueSize: s.QueueSize, MaxExportBatchSize: s.MaxExportBatchSize,
 		BatchTimeout: s.BatchTimeout, ExportTimeout: s.ExportTimeout, Blocking: s.Blocking,

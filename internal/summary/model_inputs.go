@@ -2,6 +2,7 @@ package summary
 
 import (
 	"encoding/json"
+	"github.com/otelbench/otelbench/internal/settings"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/model"
@@ -41,11 +42,11 @@ type readyProcessor struct {
 // variantSettings returns the processor settings of v: as its target
 // reported them in effect when the ready line holds them, else the
 // profile's with the SDK's defaults for what it leaves out.
-func variantSettings(v profile.Variant, ready json.RawMessage) (model.Settings, string) {
+func variantSettings(v profile.Variant, ready json.RawMessage) (settings.Batch, string) {
 	var rp readyProcessor
 	if len(ready) > 0 && json.Unmarshal(ready, &rp) == nil {
 		if c := rp.Processor.Config; c != nil && c.MaxQueueSize > 0 && c.MaxExportBatchSize > 0 {
-			return model.Settings{QueueSize: c.MaxQueueSize, MaxExportBatchSize: c.MaxExportBatchSize,
+			return settings.Batch{QueueSize: c.MaxQueueSize, MaxExportBatchSize: c.MaxExportBatchSize,
 				BatchTimeout: c.BatchTimeout, ExportTimeout: c.ExportTimeout, Blocking: c.BlockOnQueueFull}, SettingsFromTarget
 		}
 	}

@@ -2,6 +2,7 @@ package summary
 
 import (
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 
 // onsetCheck reads the measured loss onset of one variant from its rows, in
 // rate order, and sets the model's beside it.
-func onsetCheck(v profile.Variant, p *profile.Profile, s model.Settings, rows []checkedRow) OnsetCheck {
+func onsetCheck(v profile.Variant, p *profile.Profile, s settings.Batch, rows []checkedRow) OnsetCheck {
 	oc := OnsetCheck{Variant: v.Name, Kind: v.Kind, Rates: len(rows), Threshold: OnsetThreshold}
 	lossy := func(r checkedRow) bool { return r.Model.MeasuredLoss > OnsetThreshold }
 	// The onset starts the run of lossy rates that reaches the highest.

@@ -2,6 +2,7 @@ package summary
 
 import (
 	"encoding/json"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"testing"
 	"time"
@@ -24,27 +25,27 @@ func TestVariantSettings(t *testing.T) {
 		name  string
 		v     profile.Variant
 		ready json.RawMessage
-		want  model.Settings
+		want  settings.Batch
 		from  string
 	}{
 		// The target's ready line wins: it is what the SDK used.
 		{"ready line", profile.Variant{Kind: profile.KindBatch, QueueSize: n(999)}, ready,
-			model.Settings{QueueSize: 64, MaxExportBatchSize: 16, BatchTimeout: 5 * time.Second, ExportTimeout: 30 * time.Second, Blocking: true},
+			settings.Batch{QueueSize: 64, MaxExportBatchSize: 16, BatchTimeout: 5 * time.Second, ExportTimeout: 30 * time.Second, Blocking: true},
 			SettingsFromTarget},
 		// No ready line: nil options are the SDK's defaults.
-		{"defaults", profile.Variant{Kind: profile.KindBatch}, nil, model.DefaultSettings(), SettingsFromProfile},
+		{"defaults", profile.Variant{Kind: profile.KindBatch}, nil, settings.DefaultBatch(), SettingsFromProfile},
 		// The profile's options, the rest defaults.
 		{"options", profile.Variant{Kind: profile.KindBatch, QueueSize: n(128), MaxExportBatchSize: n(32), BatchTimeout: ms(10), ExportTimeout: ms(500), Blocking: true}, nil,
-			model.Settings{QueueSize: 128, MaxExportBatchSize: 32, BatchTimeout: 10 * time.Millisecond, ExportTimeout: 500 * time.Millisecond, Blocking: true},
+			settings.Batch{QueueSize: 128, MaxExportBatchSize: 32, BatchTimeout: 10 * time.Millisecond, ExportTimeout: 500 * time.Millisecond, Blocking: true},
 			SettingsFromProfile},
 		// A queue below the default batch: the SDK clamps the batch to it.
 		{"clamped batch", profile.Variant{Kind: profile.KindBatch, QueueSize: n(64)}, nil,
-			model.Settings{QueueSize: 64, MaxExportBatchSize: 64, BatchTimeout: 5 * time.Second, ExportTimeout: 30 * time.Second},
+			settings.Batch{QueueSize: 64, MaxExportBatchSize: 64, BatchTimeout: 5 * time.Second, ExportTimeout: 30 * time.Second},
 			SettingsFromProfile},
 		// A ready line without the batch processor's config (sync, or an
 		// older target): the profile.
 		{"ready line without config", profile.Variant{Kind: profile.KindBatch, QueueSize: n(256)}, json.RawMessage(`{"processor":{"Type":"SimpleSpanProcessor"}}`),
-			model.Settings{QueueSize: 256, MaxExportBatchSize: 256, BatchTimeout: 5 * time.Second, ExportTimeout: 30 * time.Second},
+			settings.Batch{QueueSize: 256, MaxExportBatchSize: 256, BatchTimeout: 5 * time.Second, ExportTimeout: 30 * time.Second},
 			SettingsFromProfile},
 	}
 	for _, tc := range tests {
@@ -191,7 +192,7 @@ func TestBuildModelChecks(t *testing.T) {
 func TestOnsetCheck(t *testing.T) {
 	v := profile.Variant{Name: "b", Kind: profile.KindBatch}
 	p := &profile.Profile{Duration: profile.Duration(time.Second)}
-	s := model.Settings{QueueSize: 40, MaxExportBatchSize: 10, BatchTimeout: 5 * time.Second}
+	s := settings.Batch{QueueSize: 40, MaxExportBatchSize: 10, BatchTimeout: 5 * time.Second}
 	rowsOf := func(losses map[float64]float64, rates ...float64) []checkedRow {
 		var out []checkedRow
 		for _, r := range rates {
@@ -255,7 +256,7 @@ func TestBurstCheck(t *testing.T) {
 	// (398.2 ms); the rest of the second drops 9 000 − 5 120 a second.
 	p := &profile.Profile{Warmup: profile.Duration(time.Second), Duration: profile.Duration(6 * time.Second),
 		Burst: &profile.Burst{At: profile.Duration(2 * time.Second), Length: profile.Duration(time.Second), Factor: 6}}
-	pr, err := model.Predict(model.DefaultSettings(), model.Load{RequestsPerSec: 500, SpansPerRequest: 3, SampledShare: 1,
+	pr, err := model.Predict(settings.DefaultBatch(), model.Load{RequestsPerSec: 500, SpansPerRequest: 3, SampledShare: 1,
 		ExportLatency: 100 * time.Millisecond, Burst: model.Burst{PeakRequestsPerSec: 3000, Length: time.Second}})
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package summary
 
 import (
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"slices"
 	"strings"
@@ -39,7 +40,7 @@ func queueRule(s *Summary, p *profile.Profile) RuleVerdict {
 		}
 		inFlight := rate * base.Latency.Mean.Seconds()
 		q := max(1, int(math.Ceil(2*inFlight)))
-		st := model.DefaultSettings()
+		st := settings.DefaultBatch()
 		st.QueueSize, st.MaxExportBatchSize = q, min(st.MaxExportBatchSize, q)
 		spans := float64(2 + p.Workload.ExtraSpans)
 		load := model.Load{RequestsPerSec: rate, SpansPerRequest: spans, SampledShare: 1, ExportLatency: lat}

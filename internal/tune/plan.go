@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/otelbench/otelbench/internal/settings"
 	"math"
 	"slices"
 	"time"
@@ -16,7 +17,7 @@ import (
 // what the model predicts for it.
 type Candidate struct {
 	Name     string         `json:"name"`
-	Settings model.Settings `json:"settings"`
+	Settings settings.Batch `json:"settings"`
 	// Why says where the settings come from, with the model's numbers.
 	Why string `json:"why"`
 	// Predicted is the model's view at the peak load.
@@ -63,7 +64,7 @@ func Plan(s Spec, spansPerRequest int) ([]Candidate, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
-	def := model.DefaultSettings()
+	def := settings.DefaultBatch()
 	cands := []Candidate{{Name: "defaults", Settings: def, Why: "the SDK's defaults, measured as the reference"}}
 	cands[0].Predicted, _ = model.Predict(def, l)
 
@@ -76,7 +77,7 @@ func Plan(s Spec, spansPerRequest int) ([]Candidate, error) {
 		if m < need {
 			continue
 		}
-		st := model.Settings{MaxExportBatchSize: m, BatchTimeout: def.BatchTimeout, ExportTimeout: def.ExportTimeout}
+		st := settings.Batch{MaxExportBatchSize: m, BatchTimeout: def.BatchTimeout, ExportTimeout: def.ExportTimeout}
 		// Keep the timer away from the export: a batch timeout an export
 		// outlasts halves the ceiling.
 		if full := l.ExportLatency; full*2 > st.BatchTimeout {
@@ -136,7 +137,7 @@ func Plan(s Spec, spansPerRequest int) ([]Candidate, error) {
 
 // queueBytes is what a full queue holds, by the model's measured bytes per
 // span.
-func queueBytes(s model.Settings) int64 {
+func queueBytes(s settings.Batch) int64 {
 	return model.MemoryOf(s, model.BytesPerQueuedSpan).Held
 }
 
@@ -145,7 +146,7 @@ func roundUp(n, to int) int {
 }
 
 // Variant returns the profile variant of settings st.
-func Variant(name string, st model.Settings, sampleRatio float64) profile.Variant {
+func Variant(name string, st settings.Batch, sampleRatio float64) profile.Variant {
 	q, m := st.QueueSize, st.MaxExportBatchSize
 	bt, et := profile.Duration(st.BatchTimeout), profile.Duration(st.ExportTimeout)
 	v := profile.Variant{Name: name, Kind: profile.KindBatch, QueueSize: &q, MaxExportBatchSize: &m, BatchTimeout: &bt, ExportTimeout: &et, Blocking: st.Blocking}
