@@ -14,6 +14,7 @@ const (
 	maxSpikeLen   = time.Minute
 	maxRetryAfter = time.Minute
 	maxCapRate    = 100_000_000
+	maxWindows    = 100 // per list: outages, black_holes
 )
 
 // The keys of the sink block and of its fault sub-blocks, in the order they
@@ -171,13 +172,21 @@ func (d *decoder) fraction(e entry) (float64, bool) {
 }
 
 // windows decodes a list of {from, to} windows, each inside a measurement
-// of length dur (0 when the duration is unknown).
+// of length dur (0 when the duration is unknown), in order and apart, as
+// the sink applies them: only the last may leave out "to". Outages and
+// black holes are separate lists that the sink applies each on its own, so
+// one may overlap the other.
 func (d *decoder) windows(e entry, dur time.Duration) []Window {
 	if e.val.Kind != yaml.SequenceNode {
 		d.keyErrorf(e, "must be a list of windows such as [{from: 2s, to: 5s}], got %s", describe(e.val))
 		return nil
 	}
+	if len(e.val.Content) > maxWindows {
+		d.keyErrorf(e, "lists %d windows; at most %d", len(e.val.Content), maxWindows)
+		return nil
+	}
 	var ws []Window
+	var prev entry // the last window decoded, for order checks
 	for i, n := range e.val.Content {
 		n = resolve(n)
 		el := entry{key: n, val: n, path: fmt.Sprintf("%s[%d]", e.path, i)}
@@ -200,15 +209,31 @@ func (d *decoder) windows(e entry, dur time.Duration) []Window {
 			case ok && w.To <= w.From:
 				d.keyErrorf(te, "%s must be after from %s", w.To, w.From)
 				ok = false
+			case dur > 0 && w.To.D() > dur:
+				d.keyErrorf(te, "%s is after the end of the measurement (duration %s)", w.To, Duration(dur))
+				ok = false
 			}
 		}
 		if ok && dur > 0 && w.From.D() >= dur {
 			d.keyErrorf(m["from"], "%s is not inside the measurement (duration %s): the window would never open", w.From, Duration(dur))
 			ok = false
 		}
-		if ok {
-			ws = append(ws, w)
+		if !ok {
+			continue
 		}
+		if len(ws) > 0 {
+			last := ws[len(ws)-1]
+			switch {
+			case last.To == 0:
+				d.errorf(prev.key.Line, prev.path+".to", "missing key %q in %s: a window without it lasts to the end of the measurement, so only the last window may leave it out (%s follows on line %d)",
+					"to", prev.path, el.path, n.Line)
+			case w.From < last.To:
+				d.keyErrorf(m["from"], "%s is before %s ends (%s, line %d): windows must be in order and must not overlap",
+					w.From, prev.path, last.To, prev.key.Line)
+			}
+		}
+		ws = append(ws, w)
+		prev = el
 	}
 	return ws
 }

@@ -82,6 +82,21 @@ func reorder(data []byte) []byte {
 	return []byte(strings.Join(out, "\n") + "\n")
 }
 
+// TestParseWindowsGood checks the windows that the sink can apply: ending
+// with the measurement, one right after another, an open one last, and an
+// outage over a black hole (the sink applies each list on its own).
+func TestParseWindowsGood(t *testing.T) {
+	data := doc(
+		"sink:",
+		"  outages: [{from: 0s, to: 300ms}, {from: 300ms, to: 1s}]",
+		"  black_holes: [{from: 200ms, to: 400ms}, {from: 500ms}]",
+		"burst: {at: 500ms, length: 500ms, factor: 2}",
+	)
+	if _, err := Parse("f.yaml", data); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestParseFaultErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -99,12 +114,20 @@ func TestParseFaultErrors(t *testing.T) {
 		{"window order", doc("sink:", "  outages:", "    - {from: 2s, to: 1s}"), 9, "sink.outages[0].to", "must be after from"},
 		{"window outside", doc("sink:", "  black_holes:", "    - {from: 5s}"), 9, "sink.black_holes[0].from", "not inside the measurement"},
 		{"window not a list", doc("sink:", "  outages: {from: 1s}"), 8, "sink.outages", "must be a list of windows"},
+		// A window that ends after the measured attack (duration 1s).
+		{"window ends after", doc("sink:", "  outages:", "    - {from: 200ms, to: 2s}"), 9, "sink.outages[0].to", "after the end of the measurement (duration 1s)"},
+		// Windows that overlap, or come out of order, in either list.
+		{"windows overlap", doc("sink:", "  outages:", "    - {from: 100ms, to: 500ms}", "    - {from: 400ms, to: 800ms}"), 10, "sink.outages[1].from", "before sink.outages[0] ends (500ms, line 9)"},
+		{"windows out of order", doc("sink:", "  black_holes:", "    - {from: 600ms, to: 800ms}", "    - {from: 100ms, to: 200ms}"), 10, "sink.black_holes[1].from", "must be in order"},
+		// A window without an end lasts to the end: only the last may have none.
+		{"open window not last", doc("sink:", "  outages:", "    - {from: 100ms}", "    - {from: 600ms, to: 800ms}"), 9, "sink.outages[0].to", "only the last window may leave it out"},
 		{"cap zero", doc("sink:", "  cap_spans_per_sec: 0"), 8, "sink.cap_spans_per_sec", "greater than 0"},
 		{"cap_burst alone", doc("sink:", "  cap_burst: 10"), 8, "sink.cap_burst", "needs cap_spans_per_sec"},
 		{"unknown collector", doc("collector: jaeger"), 7, "collector", `unknown collector "jaeger"`},
 		{"otelcol with faults", doc("sink:", "  cap_spans_per_sec: 10", "collector: otelcol"), 9, "collector", "cannot misbehave"},
 		{"burst factor", doc("burst: {at: 100ms, length: 1s, factor: 1}"), 7, "burst.factor", "greater than 1"},
 		{"burst outside", doc("burst: {at: 1s, length: 1s, factor: 2}"), 7, "burst.at", "not inside the measurement"},
+		{"burst ends after", doc("burst: {at: 500ms, length: 1s, factor: 2}"), 7, "burst.length", "ends at 1.5s, after the end of the measurement (duration 1s)"},
 		{"observability on none", doc("  - name: n2", "    kind: none", "    observability: true"), 9, "variants[1].observability", "applies only to kind"},
 		{"observability in env", doc("  - name: b", "    kind: batch", "    env: {OTEL_GO_X_OBSERVABILITY: \"true\"}"), 9, "variants[1].env.OTEL_GO_X_OBSERVABILITY", `variant option "observability"`},
 	} {

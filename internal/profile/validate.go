@@ -227,7 +227,7 @@ func (d *decoder) collector(e entry) Collector {
 }
 
 // burst decodes the burst block; dur is the measurement's length, which the
-// burst must start inside.
+// burst must lie inside.
 func (d *decoder) burst(e entry, dur time.Duration) *Burst {
 	m := d.fields(e, burstKeys, nil)
 	if m == nil {
@@ -245,6 +245,10 @@ func (d *decoder) burst(e entry, dur time.Duration) *Burst {
 	}
 	if le, ok := m["length"]; ok {
 		b.Length, ok2 = d.duration(le, durRule{positive: true, max: maxDuration})
+		if end := b.At + b.Length; ok1 && ok2 && dur > 0 && end.D() > dur {
+			d.keyErrorf(le, "the burst ends at %s, after the end of the measurement (duration %s)", end, Duration(dur))
+			ok2 = false
+		}
 	}
 	if fe, ok := m["factor"]; ok {
 		if v, ok := d.number(fe); ok {
