@@ -262,9 +262,16 @@ func TestParseErrors(t *testing.T) {
 			line: 9, key: "variants[1].batch_timeout", msg: "1500us is not a whole number of milliseconds (the SDK reads OTEL_BSP_SCHEDULE_DELAY as integer milliseconds)",
 		},
 		{
-			// The SDK silently clamps a batch larger than its queue.
+			// The SDK silently replaces a batch larger than its queue by
+			// min(512, queue) when it reads OTEL_BSP_*.
 			name: "batch larger than queue", data: doc("  - name: v", "    kind: batch", "    queue_size: 64", "    max_export_batch_size: 512"),
-			line: 10, key: "variants[1].max_export_batch_size", msg: "512 is larger than queue_size 64 (the SDK would silently clamp it to the queue size)",
+			line: 10, key: "variants[1].max_export_batch_size", msg: "512 is larger than queue_size 64 (the SDK would silently use 64 instead)",
+		},
+		{
+			// Without queue_size, the batch is checked against the SDK's
+			// default queue, 2048, which it would shrink to 512.
+			name: "batch larger than the default queue", data: doc("  - name: v", "    kind: batch", "    max_export_batch_size: 4096"),
+			line: 9, key: "variants[1].max_export_batch_size", msg: "4096 is larger than the SDK's default queue size 2048 (queue_size is not set; the SDK would silently use 512 instead)",
 		},
 		{
 			// Only kind sampled samples.

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/otelbench/otelbench/internal/settings"
 )
 
 // Limits on variant options.
@@ -177,11 +179,34 @@ func (d *decoder) options(v *Variant, m map[string]entry) {
 	if e, ok := m["env"]; ok {
 		v.ExtraEnv = d.env(e)
 	}
-	if v.QueueSize != nil && v.MaxExportBatchSize != nil && *v.MaxExportBatchSize > *v.QueueSize {
-		e := m["max_export_batch_size"]
-		d.keyErrorf(e, "%d is larger than queue_size %d (the SDK would silently clamp it to the queue size)",
-			*v.MaxExportBatchSize, *v.QueueSize)
+	d.batchFitsQueue(*v, m)
+}
+
+// batchFitsQueue reports a max_export_batch_size larger than the queue in
+// effect: queue_size, or the SDK's default when it is not set. Reading the
+// OTEL_BSP_* variables, the SDK silently replaces such a batch size (see
+// settings.Batch.Clamped), so the run would record one and measure another.
+func (d *decoder) batchFitsQueue(v Variant, m map[string]entry) {
+	if v.MaxExportBatchSize == nil {
+		return
 	}
+	b := settings.DefaultBatch()
+	if v.QueueSize != nil {
+		b.QueueSize = *v.QueueSize
+	}
+	b.MaxExportBatchSize = *v.MaxExportBatchSize
+	used := b.Clamped().MaxExportBatchSize
+	if used == b.MaxExportBatchSize {
+		return
+	}
+	e := m["max_export_batch_size"]
+	if v.QueueSize != nil {
+		d.keyErrorf(e, "%d is larger than queue_size %d (the SDK would silently use %d instead)",
+			b.MaxExportBatchSize, b.QueueSize, used)
+		return
+	}
+	d.keyErrorf(e, "%d is larger than the SDK's default queue size %d (queue_size is not set; the SDK would silently use %d instead)",
+		b.MaxExportBatchSize, b.QueueSize, used)
 }
 
 // orList formats kinds as "a", "a or b" or "a, b or c".
