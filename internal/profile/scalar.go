@@ -25,7 +25,8 @@ func (d *decoder) str(e entry) (string, bool) {
 	return e.val.Value, true
 }
 
-// ident decodes e as a name matching identPattern.
+// ident decodes e as a name matching identPattern, at most MaxNameLen
+// bytes long.
 func (d *decoder) ident(e entry) (string, bool) {
 	s, ok := d.str(e)
 	if !ok {
@@ -33,6 +34,10 @@ func (d *decoder) ident(e entry) (string, bool) {
 	}
 	if !identPattern.MatchString(s) {
 		d.keyErrorf(e, "%q must match %s (lower-case letters, digits, '.', '_' and '-', starting with a letter or digit)", s, identSyntax)
+		return "", false
+	}
+	if len(s) > MaxNameLen {
+		d.keyErrorf(e, "%q is %d bytes long; at most %d (names become directory names)", s[:20]+"…", len(s), MaxNameLen)
 		return "", false
 	}
 	return s, true

@@ -8,13 +8,33 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
+// Limits that bound what a run writes. Package results checks in its tests
+// that the longest names they allow fit a file system.
+const (
+	// MaxNameLen is the longest profile or variant name, in bytes. Names
+	// become directory names, the run's <time>-<name> and each cell's
+	// NNN-<variant>-r<rate>-rep<k>, which file systems limit to 255 bytes.
+	MaxNameLen = 100
+	// MaxRate is the highest request rate, per second.
+	MaxRate = 100_000
+	// MaxRepetitions is the most repetitions of each cell.
+	MaxRepetitions = 100
+	// MaxCells is the most cells a profile may plan, rates × variants ×
+	// repetitions: the cell index of a directory name keeps three digits,
+	// so that cells/ lists in planned order.
+	MaxCells = 1000
+	// MaxFileSize is the largest profile, in bytes, that Parse and Load
+	// accept: a profile is a short YAML file.
+	MaxFileSize = 1 << 20
+)
+
 // Limits on the top-level keys and blocks. They catch typos (a rate of
 // 1000000, a duration of 10h) before a run wastes an afternoon.
 const (
-	maxRate        = 100_000
+	maxRates       = 50
+	maxVariants    = 50
 	maxDuration    = 10 * time.Minute
 	maxWarmup      = 5 * time.Minute
-	maxRepetitions = 100
 	maxTimeout     = 2 * time.Minute
 	maxMaxWorkers  = 100_000
 	maxCPU         = time.Second
@@ -76,7 +96,7 @@ func (d *decoder) profile(root *yaml.Node) *Profile {
 		p.Warmup, _ = d.duration(e, durRule{max: maxWarmup})
 	}
 	if e, ok := m["repetitions"]; ok {
-		p.Repetitions, _ = d.integer(e, 1, maxRepetitions)
+		p.Repetitions, _ = d.integer(e, 1, MaxRepetitions)
 	}
 	if e, ok := m["timeout"]; ok {
 		p.Timeout, _ = d.duration(e, durRule{positive: true, max: maxTimeout})
@@ -112,7 +132,23 @@ func (d *decoder) profile(root *yaml.Node) *Profile {
 	if e, ok := m["variants"]; ok {
 		p.Variants = d.variants(e)
 	}
+	d.cells(p, m)
 	return p
+}
+
+// cells reports a profile whose rates, variants and repetitions plan more
+// than MaxCells cells, at its repetitions key or else its variants.
+func (d *decoder) cells(p *Profile, m map[string]entry) {
+	n := len(p.Rates) * len(p.Variants) * p.Repetitions
+	if n <= MaxCells {
+		return
+	}
+	e, ok := m["repetitions"]
+	if !ok {
+		e = m["variants"]
+	}
+	d.keyErrorf(e, "%d rates × %d variants × %d repetitions make %d cells; at most %d",
+		len(p.Rates), len(p.Variants), p.Repetitions, n, MaxCells)
 }
 
 // rates decodes the list of request rates: at least one, each in range,
@@ -126,12 +162,16 @@ func (d *decoder) rates(e entry) []int {
 		d.keyErrorf(e, "must list at least one rate")
 		return nil
 	}
+	if len(e.val.Content) > maxRates {
+		d.keyErrorf(e, "lists %d rates; at most %d", len(e.val.Content), maxRates)
+		return nil
+	}
 	var rates []int
 	first := map[int]int{} // rate -> line
 	for i, n := range e.val.Content {
 		n = resolve(n)
 		el := entry{key: n, val: n, path: fmt.Sprintf("%s[%d]", e.path, i)}
-		r, ok := d.integer(el, 1, maxRate)
+		r, ok := d.integer(el, 1, MaxRate)
 		if !ok {
 			continue
 		}

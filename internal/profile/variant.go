@@ -46,6 +46,10 @@ func (d *decoder) variants(e entry) []Variant {
 		d.keyErrorf(e, "must list at least one variant, including a baseline of kind none")
 		return nil
 	}
+	if len(e.val.Content) > maxVariants {
+		d.keyErrorf(e, "lists %d variants; at most %d", len(e.val.Content), maxVariants)
+		return nil
+	}
 	var vs []Variant
 	names := map[string]int{} // name -> line
 	baseline, unsure := false, false
