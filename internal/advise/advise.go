@@ -35,7 +35,7 @@ type Advice struct {
 	Choice Choice `json:"choice"`
 	// Settings are the advised settings; Env the same as the standard
 	// variables, CodeOnly what no variable sets.
-	Settings settings.Tracing `json:"settings"`
+	Settings settings.Tracing  `json:"settings"`
 	Env      map[string]string `json:"env"`
 	CodeOnly []string          `json:"code_only,omitempty"`
 	Budgets  Budgets           `json:"budgets"`

@@ -251,7 +251,10 @@ func TestSize(t *testing.T) {
 			t := settings.Default()
 			t.Batch.BatchTimeout = 10 * time.Millisecond
 			return t
-		}(), func(in *Inputs) { in.ExportLatency = 20 * time.Millisecond; in.PeakRequestsPerSec, in.LowRequestsPerSec = 1000, 1000 },
+		}(), func(in *Inputs) {
+			in.ExportLatency = 20 * time.Millisecond
+			in.PeakRequestsPerSec, in.LowRequestsPerSec = 1000, 1000
+		},
 			settings.Batch{QueueSize: 2048, MaxExportBatchSize: 512, BatchTimeout: 100 * time.Millisecond, ExportTimeout: time.Second}, time.Second},
 		// A burst of ×4 for 2 s at 1000/s, 64-span batches of 10 ms: each
 		// export lets 80 spans in and takes 64 out; after 199 exports and
