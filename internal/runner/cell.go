@@ -24,6 +24,13 @@ func (r *Runner) shutdownTimeout() time.Duration {
 // measure runs one cell. It never returns an error: whatever went wrong is
 // recorded in the cell (status failed or interrupted) and the run goes on.
 func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
+	cell := r.measureCell(ctx, c)
+	cell.Finished = time.Now().UTC()
+	return cell
+}
+
+// measureCell does measure's work, but for Finished.
+func (r *Runner) measureCell(ctx context.Context, c cellPlan) results.Cell {
 	p := r.opts.Profile
 	v := c.variant
 	cell := results.Cell{
@@ -37,7 +44,6 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 		Status:  results.StatusOK,
 		Started: time.Now().UTC(),
 	}
-	defer func() { cell.Finished = time.Now().UTC() }()
 	fail := func(err error) results.Cell {
 		cell.Status = results.StatusFailed
 		if ctx.Err() != nil {
