@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -144,7 +143,7 @@ func (t *targetProc) stop(grace time.Duration) (time.Duration, error) {
 	start := time.Now()
 	select {
 	case <-t.exited:
-		return 0, errors.New("target had already exited")
+		return 0, fmt.Errorf("target exited during the cell with %s%s", t.cmd.ProcessState, t.stderrTail())
 	default:
 	}
 	_ = t.cmd.Process.Signal(syscall.SIGTERM)
