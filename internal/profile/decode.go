@@ -56,10 +56,18 @@ func Parse(name string, data []byte) (*Profile, error) {
 	return p, nil
 }
 
-// decoder walks a profile's YAML nodes and collects every problem it finds.
+// maxErrors is how many problems Parse reports before it only counts
+// them: aliases can repeat a bad block many times over.
+const maxErrors = 100
+
+// decoder walks a profile's YAML nodes and collects every problem it finds,
+// up to maxErrors.
 type decoder struct {
 	file string
 	errs []*Error
+	// more counts the problems beyond maxErrors, the first of them on
+	// line moreLine.
+	more, moreLine int
 }
 
 // entry is one key and its value in a mapping, or one element of a list
@@ -76,23 +84,47 @@ func (e entry) short() string {
 
 // errorf records a problem at line that is not about one key's value.
 func (d *decoder) errorf(line int, key, format string, args ...any) {
+	if d.full(line) {
+		return
+	}
 	d.errs = append(d.errs, &Error{File: d.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
 // keyErrorf records a problem with e's value, naming its key.
 func (d *decoder) keyErrorf(e entry, format string, args ...any) {
+	if d.full(e.key.Line) {
+		return
+	}
 	d.errorf(e.key.Line, e.path, "key %q: %s", e.short(), fmt.Sprintf(format, args...))
 }
 
-// err returns every recorded problem, sorted by line, as one joined error.
+// full reports whether maxErrors problems are recorded already, and if so
+// counts one more, on line.
+func (d *decoder) full(line int) bool {
+	if len(d.errs) < maxErrors {
+		return false
+	}
+	if d.more == 0 || line < d.moreLine {
+		d.moreLine = line
+	}
+	d.more++
+	return true
+}
+
+// err returns every recorded problem, sorted by line, as one joined error,
+// and last, when there were more than maxErrors, how many were left out.
 func (d *decoder) err() error {
 	if len(d.errs) == 0 {
 		return nil
 	}
 	slices.SortStableFunc(d.errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
-	errs := make([]error, len(d.errs))
+	errs := make([]error, len(d.errs), len(d.errs)+1)
 	for i, e := range d.errs {
 		errs[i] = e
+	}
+	if d.more > 0 {
+		errs = append(errs, &Error{File: d.file, Line: d.moreLine,
+			Msg: fmt.Sprintf("%d more problems not shown, the first of them on this line; fix those above first", d.more)})
 	}
 	return errors.Join(errs...)
 }
@@ -164,6 +196,9 @@ func (d *decoder) fields(e entry, known []string, hint func(string) string) map[
 			continue
 		}
 		if known != nil && !slices.Contains(known, name) {
+			if d.full(k.Line) {
+				continue
+			}
 			s := suggest(name, known)
 			if s == "" && hint != nil {
 				s = hint(name)

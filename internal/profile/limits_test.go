@@ -143,3 +143,25 @@ func TestLoadFiles(t *testing.T) {
 		t.Errorf("Parse of %d bytes: %v", len(data), err)
 	}
 }
+
+// TestParseManyErrors checks that a profile with a great many problems,
+// such as aliases that repeat a bad block, reports the first maxErrors and
+// says how many more there are, from which line.
+func TestParseManyErrors(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x: &bad {")
+	for i := range 200 {
+		fmt.Fprintf(&b, "k%d: 1, ", i)
+	}
+	b.WriteString("}\n")
+	data := append([]byte(b.String()), doc("workload: *bad", "budget: *bad")...)
+	errs := parseErrors(t, "p.yaml", data)
+	if len(errs) != maxErrors+1 {
+		t.Fatalf("%d errors, want %d", len(errs), maxErrors+1)
+	}
+	// 1 for x, 200 for each of workload and budget.
+	last := errs[len(errs)-1]
+	if want := fmt.Sprintf("%d more problems not shown", 1+2*200-maxErrors); last.Line != 1 || !strings.Contains(last.Msg, want) {
+		t.Errorf("last error %#v, want one on line 1 containing %q", last, want)
+	}
+}

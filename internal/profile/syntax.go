@@ -86,13 +86,46 @@ func yamlPrintable(r rune) bool {
 	return false
 }
 
-// lineOf returns the 1-based line of the byte at offset off in data.
+// lineOf returns the 1-based line of the byte at offset off in data,
+// counting line breaks as the YAML library does: LF, CR, CR LF, and NEL,
+// LS and PS, so that every line of an error message agrees.
 func lineOf(data []byte, off int) int {
-	return 1 + bytes.Count(data[:off], []byte("\n"))
+	line, _ := lineStart(data, off)
+	return line
 }
 
 // position returns the 1-based line and column, in bytes, of offset off.
 func position(data []byte, off int) (line, col int) {
-	start := bytes.LastIndexByte(data[:off], '\n') + 1
-	return lineOf(data, off), off - start + 1
+	line, start := lineStart(data, off)
+	return line, off - start + 1
+}
+
+// lineStart returns the line of offset off and the offset where it starts.
+func lineStart(data []byte, off int) (line, start int) {
+	line = 1
+	for i := 0; i < off; {
+		n := breakLen(data[i:])
+		if n == 0 {
+			i++
+			continue
+		}
+		i += n
+		line, start = line+1, i
+	}
+	return line, start
+}
+
+// breakLen returns the length of the line break at the start of b, or 0.
+func breakLen(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case len(b) > 0 && (b[0] == '\r' || b[0] == '\n'):
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
 }
