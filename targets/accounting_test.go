@@ -18,6 +18,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 // gathered returns the value of the series of g named name whose labels
@@ -207,21 +209,21 @@ func TestShutdownAccounting(t *testing.T) {
 			file := fileGatherer(t, final)
 
 			get := func(name string) float64 { return mustGather(t, file, name, nil) }
-			gotEnded, started := get(MetricSpansEnded), get(MetricExportStartedSpans)
-			unexported := get(MetricSpansUnexportedAtExit)
-			success := mustGather(t, file, MetricExportedSpans, map[string]string{"result": "success"})
-			failed := mustGather(t, file, MetricExportedSpans, map[string]string{"result": "error"})
-			if gotEnded != ended || get(MetricSpansEndedBeforeShutdown) != ended {
-				t.Errorf("ended %v, before shutdown %v, want %d", gotEnded, get(MetricSpansEndedBeforeShutdown), ended)
+			gotEnded, started := get(wire.MetricSpansEnded), get(wire.MetricExportStartedSpans)
+			unexported := get(wire.MetricSpansUnexportedAtExit)
+			success := mustGather(t, file, wire.MetricExportedSpans, map[string]string{"result": "success"})
+			failed := mustGather(t, file, wire.MetricExportedSpans, map[string]string{"result": "error"})
+			if gotEnded != ended || get(wire.MetricSpansEndedBeforeShutdown) != ended {
+				t.Errorf("ended %v, before shutdown %v, want %d", gotEnded, get(wire.MetricSpansEndedBeforeShutdown), ended)
 			}
 			if unexported != gotEnded-started {
 				t.Errorf("unexported at exit %v, want ended %v - handed %v", unexported, gotEnded, started)
 			}
-			if got := get(MetricShutdownClean); got != tc.wantClean {
-				t.Errorf("%s = %v, want %v\n%s", MetricShutdownClean, got, tc.wantClean, stderr.String())
+			if got := get(wire.MetricShutdownClean); got != tc.wantClean {
+				t.Errorf("%s = %v, want %v\n%s", wire.MetricShutdownClean, got, tc.wantClean, stderr.String())
 			}
-			if got := get(MetricShutdownDrained); got != tc.wantDrained {
-				t.Errorf("%s = %v, want %v\n%s", MetricShutdownDrained, got, tc.wantDrained, stderr.String())
+			if got := get(wire.MetricShutdownDrained); got != tc.wantDrained {
+				t.Errorf("%s = %v, want %v\n%s", wire.MetricShutdownDrained, got, tc.wantDrained, stderr.String())
 			}
 			inflight := started - success - failed
 			if tc.wantDrained == 1 {
@@ -231,7 +233,7 @@ func TestShutdownAccounting(t *testing.T) {
 					t.Errorf("unexported %v (want %d), in flight %v, exported %v, failed %v",
 						unexported, wantDropped, inflight, success, failed)
 				}
-				if tc.exportErr != nil && mustGather(t, file, MetricExportFailedSpans, map[string]string{"code": "Unavailable"}) != batch+queue {
+				if tc.exportErr != nil && mustGather(t, file, wire.MetricExportFailedSpans, map[string]string{"code": "Unavailable"}) != batch+queue {
 					t.Errorf("failed spans not all counted as Unavailable")
 				}
 			} else if unexported != wantDropped+queue || inflight != batch {
@@ -240,7 +242,7 @@ func TestShutdownAccounting(t *testing.T) {
 			}
 
 			if tc.observability {
-				queueFull := mustGather(t, file, SDKMetricProcessorSpanProcessed, map[string]string{"error_type": "queue_full"})
+				queueFull := mustGather(t, file, wire.SDKMetricProcessorSpanProcessed, map[string]string{"error_type": "queue_full"})
 				want := unexported // the cross-check, exact when drained
 				if tc.wantDrained == 0 {
 					want = wantDropped + 1
@@ -248,7 +250,7 @@ func TestShutdownAccounting(t *testing.T) {
 				if queueFull != want {
 					t.Errorf("SDK queue_full = %v, want %v (unexported %v)", queueFull, want, unexported)
 				}
-			} else if _, ok := gathered(t, file, SDKMetricProcessorSpanProcessed, nil); ok {
+			} else if _, ok := gathered(t, file, wire.SDKMetricProcessorSpanProcessed, nil); ok {
 				t.Errorf("SDK metrics present without %s", "OTEL_GO_X_OBSERVABILITY")
 			}
 		})
@@ -293,11 +295,11 @@ func TestOnEndMax(t *testing.T) {
 				p.OnEnd(s)
 				outer = max(outer, time.Since(start))
 			}
-			got := time.Duration(mustGather(t, reg, MetricOnEndMaxSeconds, nil) * 1e9)
+			got := time.Duration(mustGather(t, reg, wire.MetricOnEndMaxSeconds, nil) * 1e9)
 			// Allow 1 ns for the round trip through float64 seconds.
 			if got < sleepy.longest-time.Nanosecond || got > outer+time.Nanosecond {
 				t.Errorf("%s = %v, want between the longest sleep %v and the longest call %v",
-					MetricOnEndMaxSeconds, got, sleepy.longest, outer)
+					wire.MetricOnEndMaxSeconds, got, sleepy.longest, outer)
 			}
 		})
 	}

@@ -16,7 +16,7 @@
 // ExportSpans; those timings and a few counters are client_golang metrics on
 // an injected registry, written to a file at shutdown for the runner. They
 // account for every span ended: exported, failed, dropped by a full queue or
-// lost at shutdown (see [MetricSpansUnexportedAtExit]). With
+// lost at shutdown (see [wire.MetricSpansUnexportedAtExit]). With
 // OTEL_GO_X_OBSERVABILITY=true the SDK's own metrics join them.
 //
 // [Run] is the whole lifecycle: build the telemetry, listen, announce

@@ -7,6 +7,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 const (
@@ -47,7 +49,7 @@ func (e *errorLog) Handle(err error) {
 	case e.n == errorsVerbatim:
 		fmt.Fprintf(e.w, "otel error: %v\n", err)
 		fmt.Fprintf(e.w, "otel errors: %d logged; from now on only a count every %d (see %s)\n",
-			e.n, errorsEvery, MetricOtelErrors)
+			e.n, errorsEvery, wire.MetricOtelErrors)
 	case e.n%errorsEvery == 0:
 		fmt.Fprintf(e.w, "otel errors: %d so far, last: %v\n", e.n, err)
 	}

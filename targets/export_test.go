@@ -15,6 +15,8 @@ import (
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 // sink is a minimal OTLP/gRPC trace receiver on loopback that counts spans
@@ -94,17 +96,17 @@ func TestRunExportsToCollector(t *testing.T) {
 		{
 			name: "batch observed", variant: VariantBatch, env: observed, want: 6,
 			sdk: []string{
-				SDKMetricSpanStarted + `{otel_scope_name="go.opentelemetry.io/otel/sdk/trace/internal/observ",otel_scope_schema_url="https://opentelemetry.io/schemas/1.43.0",otel_scope_version="1.47.0",otel_span_parent_origin="none",otel_span_sampling_result="RECORD_AND_SAMPLE"} 2`,
-				SDKMetricProcessorSpanProcessed + `{otel_component_name="batching_span_processor/`,
-				SDKMetricExporterSpanExported + `{otel_component_name="otlp_grpc_span_exporter/`,
+				wire.SDKMetricSpanStarted + `{otel_scope_name="go.opentelemetry.io/otel/sdk/trace/internal/observ",otel_scope_schema_url="https://opentelemetry.io/schemas/1.43.0",otel_scope_version="1.47.0",otel_span_parent_origin="none",otel_span_sampling_result="RECORD_AND_SAMPLE"} 2`,
+				wire.SDKMetricProcessorSpanProcessed + `{otel_component_name="batching_span_processor/`,
+				wire.SDKMetricExporterSpanExported + `{otel_component_name="otlp_grpc_span_exporter/`,
 			},
 		},
 		// Likewise with the simple processor.
 		{
 			name: "sync observed", variant: VariantSync, env: observed, want: 6,
 			sdk: []string{
-				SDKMetricProcessorSpanProcessed + `{otel_component_name="simple_span_processor/`,
-				SDKMetricExporterSpanExported + `{otel_component_name="otlp_grpc_span_exporter/`,
+				wire.SDKMetricProcessorSpanProcessed + `{otel_component_name="simple_span_processor/`,
+				wire.SDKMetricExporterSpanExported + `{otel_component_name="otlp_grpc_span_exporter/`,
 			},
 		},
 	}
@@ -148,16 +150,16 @@ func TestRunExportsToCollector(t *testing.T) {
 			}
 			want := strconv.Itoa(tc.want)
 			for _, line := range []string{
-				MetricRequests + " 2",
-				MetricSpansEnded + " " + want,
-				MetricExportStartedSpans + " " + want,
-				MetricExportedSpans + `{result="success"} ` + want,
-				MetricExportErrors + " 0",
-				MetricOtelErrors + " 0",
-				MetricSpansEndedBeforeShutdown + " " + want,
-				MetricShutdownClean + " 1",
-				MetricShutdownDrained + " 1",
-				MetricSpansUnexportedAtExit + " 0",
+				wire.MetricRequests + " 2",
+				wire.MetricSpansEnded + " " + want,
+				wire.MetricExportStartedSpans + " " + want,
+				wire.MetricExportedSpans + `{result="success"} ` + want,
+				wire.MetricExportErrors + " 0",
+				wire.MetricOtelErrors + " 0",
+				wire.MetricSpansEndedBeforeShutdown + " " + want,
+				wire.MetricShutdownClean + " 1",
+				wire.MetricShutdownDrained + " 1",
+				wire.MetricSpansUnexportedAtExit + " 0",
 			} {
 				if !strings.Contains(string(b), line+"\n") {
 					t.Errorf("final metrics lack %q", line)
@@ -171,7 +173,7 @@ func TestRunExportsToCollector(t *testing.T) {
 			if tc.sdk == nil && strings.Contains(string(b), "otel_sdk_") {
 				t.Errorf("final metrics hold SDK metrics without OTEL_GO_X_OBSERVABILITY")
 			}
-			if strings.Contains(string(b), MetricExportFailedSpans+"{") {
+			if strings.Contains(string(b), wire.MetricExportFailedSpans+"{") {
 				t.Errorf("final metrics count failed spans")
 			}
 		})

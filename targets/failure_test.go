@@ -18,6 +18,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 // flakyExporter fails every other call, starting with the first, with err.
@@ -76,12 +78,12 @@ func TestExportFailedSpansByCode(t *testing.T) {
 				s.End()
 			}
 
-			failed := mustGather(t, reg, MetricExportFailedSpans, map[string]string{"code": tc.want})
+			failed := mustGather(t, reg, wire.MetricExportFailedSpans, map[string]string{"code": tc.want})
 			if failed != 4 { // calls 1, 3, 5 and 7
-				t.Errorf("%s{code=%q} = %v, want 4", MetricExportFailedSpans, tc.want, failed)
+				t.Errorf("%s{code=%q} = %v, want 4", wire.MetricExportFailedSpans, tc.want, failed)
 			}
 			if n := testutil.CollectAndCount(m.exportFailed); n != 1 {
-				t.Errorf("%s has %d series, want only code %q", MetricExportFailedSpans, n, tc.want)
+				t.Errorf("%s has %d series, want only code %q", wire.MetricExportFailedSpans, n, tc.want)
 			}
 			ended, ok, errSpans := testutil.ToFloat64(m.spansEnded), testutil.ToFloat64(m.exportedOK), testutil.ToFloat64(m.exportedError)
 			if ended != spans || ended != ok+failed || errSpans != failed {
@@ -197,10 +199,10 @@ func TestExportFailedSpansOTLP(t *testing.T) {
 			if err == nil {
 				t.Fatal("export succeeded")
 			}
-			if got, want := mustGather(t, reg, MetricExportFailedSpans, nil), 3.0; got != want {
+			if got, want := mustGather(t, reg, wire.MetricExportFailedSpans, nil), 3.0; got != want {
 				t.Errorf("failed spans = %v, want %v", got, want)
 			}
-			if _, ok := gathered(t, reg, MetricExportFailedSpans, map[string]string{"code": tc.want}); !ok {
+			if _, ok := gathered(t, reg, wire.MetricExportFailedSpans, map[string]string{"code": tc.want}); !ok {
 				t.Errorf("failed spans not labelled code=%q; error: %v", tc.want, err)
 			}
 			if !tc.shutdown {

@@ -16,6 +16,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 // recordingTelemetry returns a traced telemetry whose spans land in the
@@ -159,7 +161,7 @@ func TestUntracedRoutes(t *testing.T) {
 		// The health check is filtered out of tracing.
 		{name: "healthz", path: "/healthz", want: "ok"},
 		// So is the metrics endpoint, which serves the injected registry.
-		{name: "metrics", path: "/metrics", want: MetricRequests + " 0"},
+		{name: "metrics", path: "/metrics", want: wire.MetricRequests + " 0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

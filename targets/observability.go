@@ -40,7 +40,7 @@ func sdkObservabilityEnabled() bool {
 // built (the tracer provider's tracers, the batch or simple processor,
 // otlptracegrpc's client as it starts): call it before building them. The
 // SDK's metrics then appear on reg beside the target's own, named as listed
-// with SDKMetricProcessorSpanProcessed.
+// with wire.SDKMetricProcessorSpanProcessed.
 //
 // No target_info series: the resource says nothing the ready line does not.
 // Shut the provider down only after the final metrics are written: a reader

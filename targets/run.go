@@ -15,43 +15,16 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
-// readyEvent is the one JSON line Run writes to stdout once it listens.
-type readyEvent struct {
-	Event      string            `json:"event"`
-	Addr       string            `json:"addr"`
-	PID        int               `json:"pid"`
-	Variant    Variant           `json:"variant"`
-	GoVersion  string            `json:"go_version"`
-	GOMAXPROCS int               `json:"gomaxprocs"`
-	Processor  json.RawMessage   `json:"processor"`
-	OtelEnv    map[string]string `json:"otel_env"`
-	Workload   readyWorkload     `json:"workload"`
-	Blocking   bool              `json:"blocking"`
-	// Observability is true when the SDK's self-observability metrics are
-	// on (OTEL_GO_X_OBSERVABILITY=true in a traced variant) and exposed
-	// with the target's own.
-	Observability bool `json:"observability"`
-	// The fields for `otelbench verify` appear only when set, so the
-	// benchmark's ready line is unchanged.
-	Mistake    Mistake `json:"mistake,omitempty"`
-	Downstream string  `json:"downstream,omitempty"`
-	Handoff    bool    `json:"handoff,omitempty"`
-}
-
-// readyWorkload is the workload as the ready line shows it.
-type readyWorkload struct {
-	CPU        string `json:"cpu"`
-	Sleep      string `json:"sleep"`
-	ExtraSpans int    `json:"extra_spans"`
-}
-
-// Run builds the variant in cfg, listens, writes one JSON "ready" line to
-// stdout and serves until ctx is done. It then shuts down gracefully within
-// cfg.ShutdownTimeout: it drains in-flight requests, force-flushes and shuts
-// down the tracer provider, logging each step's duration to stderr, and
-// finally writes the registry to cfg.FinalMetricsPath (if set) atomically.
+// Run builds the variant in cfg, listens, writes one JSON ready line
+// (wire.Ready) to stdout and serves until ctx is done. It then shuts down
+// gracefully within cfg.ShutdownTimeout: it drains in-flight requests,
+// force-flushes and shuts down the tracer provider, logging each step's
+// duration to stderr, and finally writes the registry to
+// cfg.FinalMetricsPath (if set) atomically.
 //
 // Run returns nil after a clean shutdown. If a step runs out of time it still
 // writes the final metrics and returns an error naming the step. An export
@@ -146,18 +119,19 @@ func noFinalMetrics(cfg Config) Config {
 	return cfg
 }
 
-// writeReady writes the ready line for a server listening on addr.
+// writeReady writes the ready line (wire.Ready) for a server listening on
+// addr.
 func writeReady(w io.Writer, addr string, cfg Config, tel *telemetry) error {
-	ev := readyEvent{
-		Event:      "ready",
+	ev := wire.Ready{
+		Event:      wire.EventReady,
 		Addr:       addr,
 		PID:        os.Getpid(),
-		Variant:    cfg.Variant,
+		Variant:    string(cfg.Variant),
 		GoVersion:  runtime.Version(),
 		GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Processor:  tel.processor,
 		OtelEnv:    otelEnv(),
-		Workload: readyWorkload{
+		Workload: wire.Workload{
 			CPU:        cfg.CPU.String(),
 			Sleep:      cfg.Sleep.String(),
 			ExtraSpans: cfg.ExtraSpans,
@@ -168,7 +142,7 @@ func writeReady(w io.Writer, addr string, cfg Config, tel *telemetry) error {
 		Handoff:       cfg.Handoff,
 	}
 	if cfg.Mistake != MistakeNone {
-		ev.Mistake = cfg.Mistake
+		ev.Mistake = string(cfg.Mistake)
 	}
 	if ev.Processor == nil {
 		ev.Processor = json.RawMessage("null")

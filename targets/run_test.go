@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 // syncBuffer is a strings.Builder safe for concurrent writes and reads.
@@ -37,7 +39,7 @@ func (s *syncBuffer) String() string {
 type running struct {
 	cancel context.CancelFunc
 	done   chan error
-	ready  readyEvent
+	ready  wire.Ready
 	stdout chan string // everything after the ready line, once Run returns
 	stderr *syncBuffer
 }
@@ -102,11 +104,11 @@ func TestRunNone(t *testing.T) {
 	r := startRun(t, Config{Variant: VariantNone, CPU: 50 * time.Microsecond, ExtraSpans: 1, FinalMetricsPath: final})
 
 	ev := r.ready
-	if ev.Event != "ready" || ev.Variant != VariantNone || ev.PID != os.Getpid() || ev.GoVersion != runtime.Version() ||
+	if ev.Event != "ready" || ev.Variant != string(VariantNone) || ev.PID != os.Getpid() || ev.GoVersion != runtime.Version() ||
 		ev.GOMAXPROCS != runtime.GOMAXPROCS(0) || string(ev.Processor) != "null" || ev.Blocking || ev.Observability {
 		t.Errorf("ready = %+v", ev)
 	}
-	if ev.Workload != (readyWorkload{CPU: "50µs", Sleep: "0s", ExtraSpans: 1}) {
+	if ev.Workload != (wire.Workload{CPU: "50µs", Sleep: "0s", ExtraSpans: 1}) {
 		t.Errorf("workload = %+v", ev.Workload)
 	}
 	if ev.OtelEnv["OTEL_BSP_MAX_QUEUE_SIZE"] != "7" {
@@ -128,11 +130,11 @@ func TestRunNone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), MetricRequests+" 2\n") {
-		t.Errorf("final metrics lack %s 2:\n%s", MetricRequests, b)
+	if !strings.Contains(string(b), wire.MetricRequests+" 2\n") {
+		t.Errorf("final metrics lack %s 2:\n%s", wire.MetricRequests, b)
 	}
 	// No spans, so nothing to account for at shutdown.
-	if strings.Contains(string(b), MetricShutdownClean) || strings.Contains(string(b), "otel_sdk_") {
+	if strings.Contains(string(b), wire.MetricShutdownClean) || strings.Contains(string(b), "otel_sdk_") {
 		t.Errorf("final metrics of variant none hold span accounting:\n%s", b)
 	}
 	for _, step := range []string{"http server shutdown done", "final metrics written"} {
@@ -162,7 +164,7 @@ func TestRunShutdownTimeout(t *testing.T) {
 		}
 	}()
 	waitFor(t, func() bool {
-		return strings.Contains(get200(t, "http://"+r.ready.Addr+"/metrics"), MetricRequests+" 1")
+		return strings.Contains(get200(t, "http://"+r.ready.Addr+"/metrics"), wire.MetricRequests+" 1")
 	})
 
 	err := r.stop(t)

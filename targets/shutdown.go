@@ -12,6 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 // shutdown stops srv (if not nil) and the tracer provider of tel within
@@ -24,7 +26,7 @@ import (
 // For a traced variant it records into m, as the shutdown begins, the spans
 // ended so far and, once the tracer provider has shut down, whether it did
 // so cleanly and how many spans were never handed to the exporter (see
-// MetricSpansUnexportedAtExit). The SDK's self-observability, if any, is
+// wire.MetricSpansUnexportedAtExit). The SDK's self-observability, if any, is
 // shut down after the final metrics are written, so that they include it.
 func shutdown(cfg Config, srv *http.Server, tel *telemetry, m *Metrics, reg prometheus.Gatherer, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
@@ -35,7 +37,7 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, m *Metrics, reg prom
 	if tel.tp != nil {
 		var err error
 		if endedBefore, err = m.recordShutdownBegins(); err != nil {
-			errs = append(errs, fmt.Errorf("recording %s: %w", MetricSpansEndedBeforeShutdown, err))
+			errs = append(errs, fmt.Errorf("recording %s: %w", wire.MetricSpansEndedBeforeShutdown, err))
 		}
 	}
 	step := func(name string, f func(context.Context) error) error {

@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/resource"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 func TestResource(t *testing.T) {
@@ -50,18 +52,6 @@ func TestResource(t *testing.T) {
 				t.Errorf("resource = %v, want service.name=%s deployment.environment=%s", got, tc.wantService, tc.wantEnv)
 			}
 		})
-	}
-}
-
-// batchConfig is the part of the batch processor's MarshalLog the tests read.
-type batchConfig struct {
-	Type   string
-	Config struct {
-		MaxQueueSize       int
-		BatchTimeout       time.Duration
-		ExportTimeout      time.Duration
-		MaxExportBatchSize int
-		BlockOnQueueFull   bool
 	}
 }
 
@@ -144,12 +134,19 @@ func TestNewTelemetryProcessorConfig(t *testing.T) {
 	}
 }
 
-// decodeBatch decodes a batch processor's MarshalLog JSON.
-func decodeBatch(t *testing.T, raw json.RawMessage) batchConfig {
+// decodeBatch decodes a batch processor's MarshalLog JSON into the ready
+// line's wire.Processor, refusing any field it lacks: an SDK that reports
+// more must not go unnoticed.
+func decodeBatch(t *testing.T, raw json.RawMessage) wire.Processor {
 	t.Helper()
-	var c batchConfig
-	if err := json.Unmarshal(raw, &c); err != nil {
+	var c wire.Processor
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
 		t.Fatalf("decoding processor %s: %v", raw, err)
+	}
+	if c.Config == nil {
+		t.Fatalf("processor %s has no Config", raw)
 	}
 	return c
 }

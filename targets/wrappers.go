@@ -113,7 +113,7 @@ func (e *timedExporter) Shutdown(ctx context.Context) error {
 }
 
 // failureCode names the gRPC status code of a failed export's error, for
-// MetricExportFailedSpans: the code of the first gRPC status found in the
+// wire.MetricExportFailedSpans: the code of the first gRPC status found in the
 // error's chain, else "DeadlineExceeded" or "Canceled" for a context error,
 // else "Unknown".
 //

@@ -13,6 +13,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 // sampleCount returns how many observations h holds.
@@ -62,7 +64,7 @@ func TestTimedProcessor(t *testing.T) {
 			if got := len(rec.Started()); got != tc.want {
 				t.Errorf("wrapped processor saw %d starts, want %d", got, tc.want)
 			}
-			if n := testutil.CollectAndCount(m.onEnd, MetricOnEndSeconds); n != 1 {
+			if n := testutil.CollectAndCount(m.onEnd, wire.MetricOnEndSeconds); n != 1 {
 				t.Errorf("histogram series = %d, want 1", n)
 			}
 		})
@@ -150,7 +152,7 @@ func TestTimedExporter(t *testing.T) {
 	}
 }
 
-// failedSum adds the series of MetricExportFailedSpans.
+// failedSum adds the series of wire.MetricExportFailedSpans.
 func failedSum(t *testing.T, m *Metrics) float64 {
 	t.Helper()
 	ch := make(chan prometheus.Metric, 32)
@@ -192,7 +194,7 @@ func TestErrorLog(t *testing.T) {
 				t.Errorf("logged %d lines, want %d:\n%s", got, tc.wantLines, buf.String())
 			}
 			if got := testutil.ToFloat64(m.otelErrors); got != float64(tc.errors) {
-				t.Errorf("%s = %v, want %d", MetricOtelErrors, got, tc.errors)
+				t.Errorf("%s = %v, want %d", wire.MetricOtelErrors, got, tc.errors)
 			}
 		})
 	}
@@ -210,9 +212,9 @@ func TestMetricsLint(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := []string{
-		MetricRequests, MetricSpansEnded, MetricOnEndSeconds, MetricOnEndMaxSeconds, MetricExportSeconds,
-		MetricExportStartedSpans, MetricExportedSpans, MetricExportFailedSpans, MetricExportErrors, MetricOtelErrors,
-		MetricSpansEndedBeforeShutdown, MetricShutdownClean, MetricShutdownDrained, MetricSpansUnexportedAtExit,
+		wire.MetricRequests, wire.MetricSpansEnded, wire.MetricOnEndSeconds, wire.MetricOnEndMaxSeconds, wire.MetricExportSeconds,
+		wire.MetricExportStartedSpans, wire.MetricExportedSpans, wire.MetricExportFailedSpans, wire.MetricExportErrors, wire.MetricOtelErrors,
+		wire.MetricSpansEndedBeforeShutdown, wire.MetricShutdownClean, wire.MetricShutdownDrained, wire.MetricSpansUnexportedAtExit,
 	}
 	if n, err := testutil.GatherAndCount(reg, names...); err != nil || n != len(names)+1 { // two series of exported
 		t.Errorf("gathered %d series of %d names (err %v)", n, len(names), err)

@@ -7,18 +7,28 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// Load reads the profile at path and parses it with Parse. A file that
-// cannot be read is an os error wrapped with the path, not an *Error.
+// Load reads the profile at path and parses it with Parse. It reads at
+// most MaxFileSize bytes, so that a path such as /dev/zero fails at once.
+// A directory or a larger file is an *Error; a file that cannot be read is
+// an os error wrapped with the path, not an *Error.
 func Load(path string) (*Profile, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading profile: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, &Error{File: path, Msg: "is a directory, not a profile file"}
+	}
+	// One byte more than the limit tells a file at the limit from a
+	// larger one, which Parse refuses.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading profile: %w", err)
 	}
@@ -29,8 +39,11 @@ func Load(path string) (*Profile, error) {
 // out and validates it. name is the file the data came from; it prefixes
 // every error and becomes Profile.Path. When the profile is invalid, Parse
 // returns a nil profile and an errors.Join of one *Error per problem, in
-// line order.
+// line order. Data larger than MaxFileSize is refused unread.
 func Parse(name string, data []byte) (*Profile, error) {
+	if len(data) > MaxFileSize {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("is larger than %d MiB; a profile is a short YAML file", MaxFileSize>>20)}
+	}
 	d := &decoder{file: name}
 	var p *Profile
 	if root := d.document(data); root != nil {
@@ -43,10 +56,18 @@ func Parse(name string, data []byte) (*Profile, error) {
 	return p, nil
 }
 
-// decoder walks a profile's YAML nodes and collects every problem it finds.
+// maxErrors is how many problems Parse reports before it only counts
+// them: aliases can repeat a bad block many times over.
+const maxErrors = 100
+
+// decoder walks a profile's YAML nodes and collects every problem it finds,
+// up to maxErrors.
 type decoder struct {
 	file string
 	errs []*Error
+	// more counts the problems beyond maxErrors, the first of them on
+	// line moreLine.
+	more, moreLine int
 }
 
 // entry is one key and its value in a mapping, or one element of a list
@@ -63,51 +84,64 @@ func (e entry) short() string {
 
 // errorf records a problem at line that is not about one key's value.
 func (d *decoder) errorf(line int, key, format string, args ...any) {
+	if d.full(line) {
+		return
+	}
 	d.errs = append(d.errs, &Error{File: d.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
 }
 
 // keyErrorf records a problem with e's value, naming its key.
 func (d *decoder) keyErrorf(e entry, format string, args ...any) {
+	if d.full(e.key.Line) {
+		return
+	}
 	d.errorf(e.key.Line, e.path, "key %q: %s", e.short(), fmt.Sprintf(format, args...))
 }
 
-// err returns every recorded problem, sorted by line, as one joined error.
+// full reports whether maxErrors problems are recorded already, and if so
+// counts one more, on line.
+func (d *decoder) full(line int) bool {
+	if len(d.errs) < maxErrors {
+		return false
+	}
+	if d.more == 0 || line < d.moreLine {
+		d.moreLine = line
+	}
+	d.more++
+	return true
+}
+
+// err returns every recorded problem, sorted by line, as one joined error,
+// and last, when there were more than maxErrors, how many were left out.
 func (d *decoder) err() error {
 	if len(d.errs) == 0 {
 		return nil
 	}
 	slices.SortStableFunc(d.errs, func(a, b *Error) int { return cmp.Compare(a.Line, b.Line) })
-	errs := make([]error, len(d.errs))
+	errs := make([]error, len(d.errs), len(d.errs)+1)
 	for i, e := range d.errs {
 		errs[i] = e
 	}
-	return errors.Join(errs...)
-}
-
-// yamlLine matches the line number in the YAML library's syntax errors.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// syntax records a YAML syntax error as an *Error with its line.
-func (d *decoder) syntax(err error) {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		d.errorf(line, "", "invalid YAML: %s", m[2])
-		return
+	if d.more > 0 {
+		errs = append(errs, &Error{File: d.file, Line: d.moreLine,
+			Msg: fmt.Sprintf("%d more problems not shown, the first of them on this line; fix those above first", d.more)})
 	}
-	d.errorf(0, "", "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	return errors.Join(errs...)
 }
 
 // document decodes data as exactly one YAML document whose top level is a
 // mapping and returns that mapping, or nil when there is none to validate.
 func (d *decoder) document(data []byte) *yaml.Node {
+	if !d.encoding(data) {
+		return nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			d.errorf(0, "", "empty profile: want a mapping with at least name, rates, duration and variants")
 		} else {
-			d.syntax(err)
+			d.syntax(data, err)
 		}
 		return nil
 	}
@@ -116,7 +150,7 @@ func (d *decoder) document(data []byte) *yaml.Node {
 	case err == nil:
 		d.errorf(next.Line, "", "a second YAML document starts here; a profile is exactly one document")
 	case !errors.Is(err, io.EOF):
-		d.syntax(err)
+		d.syntax(data, err)
 	}
 	root := resolve(doc.Content[0])
 	switch {
@@ -162,6 +196,9 @@ func (d *decoder) fields(e entry, known []string, hint func(string) string) map[
 			continue
 		}
 		if known != nil && !slices.Contains(known, name) {
+			if d.full(k.Line) {
+				continue
+			}
 			s := suggest(name, known)
 			if s == "" && hint != nil {
 				s = hint(name)

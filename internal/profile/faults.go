@@ -196,8 +196,8 @@ func (d *decoder) windows(e entry, dur time.Duration) []Window {
 		}
 		d.require(m, n.Line, el.path, "from")
 		var w Window
-		ok := true
-		if fe, has := m["from"]; has {
+		fe, ok := m["from"]
+		if ok {
 			w.From, ok = d.duration(fe, durRule{max: maxDuration})
 		}
 		if te, has := m["to"]; has {
@@ -215,7 +215,7 @@ func (d *decoder) windows(e entry, dur time.Duration) []Window {
 			}
 		}
 		if ok && dur > 0 && w.From.D() >= dur {
-			d.keyErrorf(m["from"], "%s is not inside the measurement (duration %s): the window would never open", w.From, Duration(dur))
+			d.keyErrorf(fe, "%s is not inside the measurement (duration %s): the window would never open", w.From, Duration(dur))
 			ok = false
 		}
 		if !ok {
@@ -228,7 +228,7 @@ func (d *decoder) windows(e entry, dur time.Duration) []Window {
 				d.errorf(prev.key.Line, prev.path+".to", "missing key %q in %s: a window without it lasts to the end of the measurement, so only the last window may leave it out (%s follows on line %d)",
 					"to", prev.path, el.path, n.Line)
 			case w.From < last.To:
-				d.keyErrorf(m["from"], "%s is before %s ends (%s, line %d): windows must be in order and must not overlap",
+				d.keyErrorf(fe, "%s is before %s ends (%s, line %d): windows must be in order and must not overlap",
 					w.From, prev.path, last.To, prev.key.Line)
 			}
 		}

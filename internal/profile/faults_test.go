@@ -119,6 +119,8 @@ func TestParseFaultErrors(t *testing.T) {
 		// Windows that overlap, or come out of order, in either list.
 		{"windows overlap", doc("sink:", "  outages:", "    - {from: 100ms, to: 500ms}", "    - {from: 400ms, to: 800ms}"), 10, "sink.outages[1].from", "before sink.outages[0] ends (500ms, line 9)"},
 		{"windows out of order", doc("sink:", "  black_holes:", "    - {from: 600ms, to: 800ms}", "    - {from: 100ms, to: 200ms}"), 10, "sink.black_holes[1].from", "must be in order"},
+		// A window without from is reported once, whatever follows it.
+		{"window without from", doc("sink:", "  outages:", "    - {to: 500ms}", "    - {from: 100ms, to: 200ms}"), 9, "sink.outages[0].from", `missing required key "from"`},
 		// A window without an end lasts to the end: only the last may have none.
 		{"open window not last", doc("sink:", "  outages:", "    - {from: 100ms}", "    - {from: 600ms, to: 800ms}"), 9, "sink.outages[0].to", "only the last window may leave it out"},
 		{"cap zero", doc("sink:", "  cap_spans_per_sec: 0"), 8, "sink.cap_spans_per_sec", "greater than 0"},

@@ -1,7 +1,10 @@
 package profile
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -105,5 +108,60 @@ func TestParseAtLimits(t *testing.T) {
 	}
 	if n := len(p.Rates) * len(p.Variants) * p.Repetitions; n != MaxCells {
 		t.Errorf("%d cells, want %d", n, MaxCells)
+	}
+}
+
+// TestLoadFiles checks the files Load refuses: a directory, and one larger
+// than MaxFileSize, which it must not read to the end (/dev/zero has none).
+func TestLoadFiles(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	data := append(doc(), "# "+strings.Repeat("x", MaxFileSize)+"\n"...)
+	if err := os.WriteFile(big, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, path, msg string
+	}{
+		{"directory", dir, "is a directory, not a profile file"},
+		{"too large", big, "is larger than 1 MiB; a profile is a short YAML file"},
+		{"endless", "/dev/zero", "is larger than 1 MiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := os.Stat(tc.path); err != nil {
+				t.Skip(err)
+			}
+			p, err := Load(tc.path)
+			var pe *Error
+			if !errors.As(err, &pe) || pe.File != tc.path || !strings.Contains(pe.Msg, tc.msg) {
+				t.Fatalf("Load(%s) = %v, %v; want an *Error for %s containing %q", tc.path, p, err, tc.path, tc.msg)
+			}
+		})
+	}
+	// Parse applies the same limit to bytes.
+	if _, err := Parse("big.yaml", data); err == nil || !strings.Contains(err.Error(), "is larger than 1 MiB") {
+		t.Errorf("Parse of %d bytes: %v", len(data), err)
+	}
+}
+
+// TestParseManyErrors checks that a profile with a great many problems,
+// such as aliases that repeat a bad block, reports the first maxErrors and
+// says how many more there are, from which line.
+func TestParseManyErrors(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x: &bad {")
+	for i := range 200 {
+		fmt.Fprintf(&b, "k%d: 1, ", i)
+	}
+	b.WriteString("}\n")
+	data := append([]byte(b.String()), doc("workload: *bad", "budget: *bad")...)
+	errs := parseErrors(t, "p.yaml", data)
+	if len(errs) != maxErrors+1 {
+		t.Fatalf("%d errors, want %d", len(errs), maxErrors+1)
+	}
+	// 1 for x, 200 for each of workload and budget.
+	last := errs[len(errs)-1]
+	if want := fmt.Sprintf("%d more problems not shown", 1+2*200-maxErrors); last.Line != 1 || !strings.Contains(last.Msg, want) {
+		t.Errorf("last error %#v, want one on line 1 containing %q", last, want)
 	}
 }

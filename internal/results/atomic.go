@@ -7,9 +7,13 @@ import (
 	"path/filepath"
 )
 
+// FileMode is the mode of every file WriteFileAtomic writes: that of the
+// other files of a run, readable by all.
+const FileMode = 0o644
+
 // WriteFileAtomic writes data to path through a temporary file in the same
 // directory and a rename, so readers see either the old file or the new one,
-// never half of it.
+// never half of it. The file gets FileMode.
 func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
@@ -17,6 +21,12 @@ func WriteFileAtomic(path string, data []byte) error {
 		return err
 	}
 	tmp := f.Name()
+	// CreateTemp makes the file 0600, private to its owner.
+	if err := f.Chmod(FileMode); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		os.Remove(tmp)

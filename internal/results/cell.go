@@ -139,12 +139,9 @@ type Spans struct {
 	FailedByCode map[string]int64 `json:"failed_by_code,omitempty"`
 	// Dropped counts spans the batch processor dropped because its queue
 	// was full; LostAtShutdown those still queued when the target exited.
-	// DropSource says where Dropped comes from: "sdk" (the SDK's own
-	// counter, OTEL_GO_X_OBSERVABILITY), "clean-shutdown" (the queue was
-	// drained at exit, so every span never handed to the exporter was
-	// dropped), "none" (sync: nothing is queued) or "unknown" (shutdown
-	// timed out without the SDK's counter: Dropped then holds dropped and
-	// lost at shutdown together).
+	// DropSource says where Dropped comes from: one of the DropSource
+	// constants (DropSDK, DropCleanShutdown, DropNone, DropUnknown,
+	// DropExternal), empty for the untraced variant.
 	Dropped        int64  `json:"dropped"`
 	LostAtShutdown int64  `json:"lost_at_shutdown"`
 	DropSource     string `json:"drop_source,omitempty"`
@@ -182,6 +179,29 @@ type Spans struct {
 	// StrayTraces counts traces at the sink that no request of the cell started.
 	StrayTraces int64 `json:"stray_traces"`
 }
+
+// DropSource says how a cell's Spans.Dropped was counted. Spans.DropSource
+// holds one as a string.
+type DropSource string
+
+// The values of Spans.DropSource.
+const (
+	// DropSDK: the SDK's own drop counter (OTEL_GO_X_OBSERVABILITY) split
+	// the spans never exported into dropped and lost at shutdown.
+	DropSDK DropSource = "sdk"
+	// DropCleanShutdown: the queue was drained at exit, so every span never
+	// handed to the exporter was dropped.
+	DropCleanShutdown DropSource = "clean-shutdown"
+	// DropNone: the sync processor queues nothing, so nothing is dropped;
+	// what was not exported was lost at shutdown.
+	DropNone DropSource = "none"
+	// DropUnknown: the shutdown timed out without the SDK's counter, so
+	// Dropped holds dropped and lost at shutdown together.
+	DropUnknown DropSource = "unknown"
+	// DropExternal: a user's service, seen only from outside; Dropped is
+	// every span of a traced request that never arrived.
+	DropExternal DropSource = "external"
+)
 
 // Histogram is a Prometheus histogram read from the target's final metrics.
 type Histogram struct {

@@ -65,14 +65,29 @@ type Loaded struct {
 	Unfinished []string
 }
 
-// Open reads a run directory: run.json and every cell.json.
+// Open reads a run directory: run.json and every cell.json. A directory
+// that is not a run, or whose run.json or a cell.json is empty, null,
+// garbled or of another schema, is an *InvalidRunError.
 func Open(path string) (*Loaded, error) {
-	l := &Loaded{Path: path}
-	if err := ReadJSON(filepath.Join(path, RunFile), &l.Run); err != nil {
+	if st, err := os.Stat(path); err != nil || !st.IsDir() {
+		reason := "is not a run directory: not a directory"
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s is not a run directory: no %s", path, RunFile)
+			reason = "is not a run directory: it does not exist"
+		} else if err != nil {
+			return nil, err
+		}
+		return nil, &InvalidRunError{Path: path, Reason: reason}
+	}
+	l := &Loaded{Path: path}
+	runFile := filepath.Join(path, RunFile)
+	if err := readRunFile(runFile, &l.Run, &l.Run.Schema); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, &InvalidRunError{Path: path, Reason: "is not a run directory: no " + RunFile}
 		}
 		return nil, err
+	}
+	if l.Run.Profile == nil {
+		return nil, &InvalidRunError{Path: runFile, Reason: "has no profile"}
 	}
 	names := l.Run.Cells
 	if len(names) == 0 { // fall back to what is on disk
@@ -86,7 +101,7 @@ func Open(path string) (*Loaded, error) {
 	}
 	for _, name := range names {
 		var c Cell
-		err := ReadJSON(filepath.Join(path, CellsDir, name, CellFile), &c)
+		err := readRunFile(filepath.Join(path, CellsDir, name, CellFile), &c, &c.Schema)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			l.Unfinished = append(l.Unfinished, name)

@@ -70,43 +70,36 @@ func splitUnexported(s *results.Spans, v profile.Variant, tm targetMetrics) {
 	// Spans handed to ExportSpans whose call had not returned at exit.
 	inFlight := max(tm.Started-tm.ExportedOK-tm.ExportFailed, 0)
 	s.InFlightAtExit = inFlight
+	var src results.DropSource
 	switch {
 	case v.Kind == profile.KindSync:
 		// Nothing is queued: a span is exported as it ends, or lost when
 		// the target exits in the middle.
-		s.DropSource = dropNone
+		src = results.DropNone
 		s.LostAtShutdown = tm.Unexported + inFlight
 	case tm.Drained:
 		// Shutdown emptied the queue: whatever never reached the exporter
 		// was dropped when it ended.
-		s.DropSource = dropCleanShutdown
+		src = results.DropCleanShutdown
 		s.Dropped = tm.Unexported
 		s.LostAtShutdown = inFlight
 	case tm.SDKObserved:
-		s.DropSource = dropSDK
+		src = results.DropSDK
 		s.Dropped = min(tm.SDKDropped, tm.Unexported)
 		s.LostAtShutdown = tm.Unexported - s.Dropped + inFlight
 	default:
-		s.DropSource = dropUnknown
+		src = results.DropUnknown
 		s.Dropped = tm.Unexported
 		s.LostAtShutdown = inFlight
 	}
+	s.DropSource = string(src)
 }
-
-// Values of results.Spans.DropSource (the summary package reads them).
-const (
-	dropSDK           = "sdk"
-	dropCleanShutdown = "clean-shutdown"
-	dropNone          = "none"
-	dropUnknown       = "unknown"
-	dropExternal      = "external"
-)
 
 // accountExternal accounts for a user service's spans from outside: what
 // the sink received, matched against the requests sent. Ended is what the
 // requests should have produced (per request × traced requests); nothing
 // inside the service is counted, so the split into exported, dropped and
-// failed is unknown (DropSource "external").
+// failed is unknown (results.DropExternal).
 func accountExternal(v profile.Variant, perRequest int, snap sink.Snapshot, ids *traceIDs, okItems []uint64) results.Spans {
 	if v.Kind == profile.KindNone {
 		perRequest = 0
@@ -115,7 +108,7 @@ func accountExternal(v profile.Variant, perRequest int, snap sink.Snapshot, ids 
 	if v.Kind == profile.KindNone {
 		return s
 	}
-	s.DropSource = dropExternal
+	s.DropSource = string(results.DropExternal)
 	if s.Matched {
 		s.Ended = s.TracedRequests * int64(perRequest)
 		s.ExportedOK = s.Received

@@ -171,9 +171,9 @@ func TestAccountSpans(t *testing.T) {
 			if tc.v.Kind != profile.KindNone {
 				tc.tm.Drained = true
 				tc.want.ShutdownClean = true
-				tc.want.DropSource = dropCleanShutdown
+				tc.want.DropSource = string(results.DropCleanShutdown)
 				if tc.v.Kind == profile.KindSync {
-					tc.want.DropSource = dropNone
+					tc.want.DropSource = string(results.DropNone)
 				}
 			}
 			got := accountSpans(tc.v, tc.v.SpansPerRequest(w), tc.tm, tc.snap, tc.ids, tc.okItems)
@@ -205,16 +205,16 @@ func TestSplitUnexported(t *testing.T) {
 	}{
 		{"drained: the rest was dropped", batch,
 			targetMetrics{SpansEnded: 100, Started: 70, ExportedOK: 70, Unexported: 30, Drained: true},
-			results.Spans{Dropped: 30, DropSource: dropCleanShutdown, ShutdownClean: true}},
+			results.Spans{Dropped: 30, DropSource: string(results.DropCleanShutdown), ShutdownClean: true}},
 		{"not drained, sdk counter splits", batch,
 			targetMetrics{SpansEnded: 100, Started: 60, ExportedOK: 50, ExportFailed: 5, Unexported: 40, SDKObserved: true, SDKDropped: 25, SDKQueued: 15},
-			results.Spans{Dropped: 25, LostAtShutdown: 15 + 5, InFlightAtExit: 5, DropSource: dropSDK, Observability: true, SDKDropped: 25, SDKQueued: 15}},
+			results.Spans{Dropped: 25, LostAtShutdown: 15 + 5, InFlightAtExit: 5, DropSource: string(results.DropSDK), Observability: true, SDKDropped: 25, SDKQueued: 15}},
 		{"not drained, no counter", batch,
 			targetMetrics{SpansEnded: 100, Started: 60, ExportedOK: 60, Unexported: 40},
-			results.Spans{Dropped: 40, DropSource: dropUnknown}},
+			results.Spans{Dropped: 40, DropSource: string(results.DropUnknown)}},
 		{"sync drops nothing", sync,
 			targetMetrics{SpansEnded: 10, Started: 9, ExportedOK: 7, Unexported: 1, Drained: true},
-			results.Spans{LostAtShutdown: 1 + 2, InFlightAtExit: 2, DropSource: dropNone, ShutdownClean: true}},
+			results.Spans{LostAtShutdown: 1 + 2, InFlightAtExit: 2, DropSource: string(results.DropNone), ShutdownClean: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got results.Spans

@@ -3,6 +3,7 @@ package runner
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,131 +22,171 @@ func (r *Runner) shutdownTimeout() time.Duration {
 	return max(15*time.Second, r.opts.Profile.Timeout.D()+5*time.Second)
 }
 
-// measure runs one cell. It never returns an error: whatever went wrong is
-// recorded in the cell (status failed or interrupted) and the run goes on.
-func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
-	p := r.opts.Profile
-	v := c.variant
-	cell := results.Cell{
-		Schema:  results.SchemaVersion,
-		Index:   c.index,
-		Rep:     c.rep,
-		Rate:    c.rate,
-		Variant: v.Name,
-		Kind:    v.Kind,
-		Dir:     c.dir,
-		Status:  results.StatusOK,
-		Started: time.Now().UTC(),
-	}
-	defer func() { cell.Finished = time.Now().UTC() }()
-	fail := func(err error) results.Cell {
-		cell.Status = results.StatusFailed
-		if ctx.Err() != nil {
-			cell.Status = results.StatusInterrupted
-		}
-		cell.Error = err.Error()
-		return cell
-	}
+// errInterrupted is a cell's error when the run's context ended during it.
+var errInterrupted = errors.New("interrupted during the cell; its numbers are partial")
 
-	dir := filepath.Join(r.dir, results.CellsDir, c.dir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fail(err)
+// cellRun is one cell's state, carried from step to step of measure.
+type cellRun struct {
+	plan        cellPlan
+	cell        results.Cell
+	dir         string // the cell's directory
+	metricsPath string // where the target writes its final metrics
+
+	t      *targetProc
+	svcURL string // the user's service's URL template; "" for the target
+
+	ld      load
+	ids     *traceIDs // nil when requests carry no traceparent
+	okItems []uint64  // items of the successful requests, warm-up included
+	tl      *timeline
+
+	// What went wrong in a step that still let the next ones run.
+	encErr, stopErr error
+}
+
+// measure runs one cell in four steps: start the target, attack it, stop
+// it, account for its spans. It never returns an error: whatever went
+// wrong is recorded in the cell (status failed or interrupted) and the
+// run goes on.
+func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
+	cr := &cellRun{
+		plan: c,
+		cell: results.Cell{
+			Schema:  results.SchemaVersion,
+			Index:   c.index,
+			Rep:     c.rep,
+			Rate:    c.rate,
+			Variant: c.variant.Name,
+			Kind:    c.variant.Kind,
+			Dir:     c.dir,
+			Status:  results.StatusOK,
+			Started: time.Now().UTC(),
+		},
+		dir: filepath.Join(r.dir, results.CellsDir, c.dir),
+	}
+	cr.metricsPath = filepath.Join(cr.dir, results.MetricsFile)
+	if err := r.runCell(ctx, cr); err != nil {
+		cr.cell.Status = results.StatusFailed
+		if ctx.Err() != nil {
+			cr.cell.Status = results.StatusInterrupted
+		}
+		cr.cell.Error = err.Error()
+	}
+	cr.cell.Finished = time.Now().UTC()
+	return cr.cell
+}
+
+// runCell runs the steps of a cell, stopping at the first that fails.
+func (r *Runner) runCell(ctx context.Context, cr *cellRun) error {
+	err := r.startCell(ctx, cr)
+	if cr.t != nil {
+		defer cr.t.Kill() // nothing to do once stopped
+	}
+	if err != nil {
+		return err
+	}
+	if err := r.attack(ctx, cr); err != nil {
+		return err
+	}
+	r.stopCell(cr)
+	return r.account(ctx, cr)
+}
+
+// startCell prepares the cell's directory and the receiver, starts the
+// target (or the user's service) and waits until it serves.
+func (r *Runner) startCell(ctx context.Context, cr *cellRun) error {
+	if err := os.MkdirAll(cr.dir, 0o755); err != nil {
+		return err
 	}
 	// Nothing of an earlier cell may count here.
 	if err := r.recv.begin(ctx); err != nil {
-		return fail(err)
+		return err
 	}
-
-	metricsPath := filepath.Join(dir, results.MetricsFile)
-	var (
-		t      *targetProc
-		svcURL string
-		err    error
-	)
+	v, logPath := cr.plan.variant, filepath.Join(cr.dir, results.TargetLog)
+	var t *targetProc
+	var err error
 	if svc := r.opts.Service; svc != nil {
-		t, svcURL, err = startService(ctx, *svc, r.serviceEnv(v), filepath.Join(dir, results.TargetLog), r.opts.StartTimeout)
+		t, cr.svcURL, err = startService(ctx, *svc, r.serviceEnv(v), logPath, r.opts.StartTimeout)
 	} else {
-		t, err = startTarget(ctx, r.opts.TargetBin, r.targetArgs(v, metricsPath), envList(r.targetEnv(v)),
-			filepath.Join(dir, results.TargetLog), r.opts.StartTimeout)
+		t, err = startTarget(ctx, r.opts.TargetBin, r.targetArgs(v, cr.metricsPath), envList(r.targetEnv(v)),
+			logPath, r.opts.StartTimeout)
 	}
 	if err != nil {
-		return fail(fmt.Errorf("starting target: %w", err))
+		return fmt.Errorf("starting target: %w", err)
 	}
-	cell.Target.PID = t.cmd.Process.Pid
+	cr.t = t
+	cr.cell.Target.PID = t.Pid()
 	if pin := r.opts.Pin; pin != nil {
-		if err := pinProcess(t.cmd.Process.Pid, pin.Target); err != nil {
-			return fail(err)
+		if err := pinProcess(t.Pid(), pin.Target); err != nil {
+			return err
 		}
 	}
-	cell.Target.Ready = t.ready
-	stopped := false
-	defer func() {
-		if !stopped {
-			t.kill()
-		}
-	}()
+	cr.cell.Target.Ready = t.ready
 	if r.opts.Service == nil {
-		if err := t.waitHealthy(ctx, r.opts.StartTimeout); err != nil {
-			return fail(err)
-		}
+		return t.waitHealthy(ctx, r.opts.StartTimeout)
 	}
+	return nil
+}
 
-	// Every request of the cell, warm-up included, carries its own trace id,
-	// except for sampled variants: a sampled parent would override the
-	// ratio sampler (ParentBased), so those requests start root traces.
-	var ids *traceIDs
-	if v.Kind != profile.KindSampled && v.Kind != profile.KindNone {
-		t := newTraceIDs()
-		ids = &t
+// prepareLoad sets up the cell's attacks. Every request of the cell,
+// warm-up included, carries its own trace id, except for sampled variants:
+// a sampled parent would override the ratio sampler (ParentBased), so those
+// requests start root traces.
+func (r *Runner) prepareLoad(cr *cellRun) {
+	p := r.opts.Profile
+	if k := cr.plan.variant.Kind; k != profile.KindSampled && k != profile.KindNone {
+		ids := newTraceIDs()
+		cr.ids = &ids
 	}
-	var next atomic.Uint64
-	ld := load{
-		addr:       t.addr,
-		rate:       c.rate,
+	cr.ld = load{
+		addr:       cr.t.addr,
+		rate:       cr.plan.rate,
 		timeout:    p.Timeout.D(),
 		maxWorkers: p.MaxWorkers,
-		ids:        ids,
-		next:       &next,
-		url:        svcURL,
+		ids:        cr.ids,
+		next:       new(atomic.Uint64),
+		url:        cr.svcURL,
 	}
-	var okItems []uint64
-	keep := func(res *vegeta.Result) {
-		if ids != nil && res.Code >= 200 && res.Code < 300 {
-			if n, err := ld.item(res.URL); err == nil {
-				okItems = append(okItems, n)
-			}
+}
+
+// keep remembers the item of a successful traced request, for matching.
+func (cr *cellRun) keep(res *vegeta.Result) {
+	if cr.ids != nil && res.Code >= 200 && res.Code < 300 {
+		if n, err := cr.ld.item(res.URL); err == nil {
+			cr.okItems = append(cr.okItems, n)
 		}
 	}
+}
 
+// attack runs the warm-up and the measured attack, writing every result of
+// the latter to the cell's results file and timeline.
+func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
+	p := r.opts.Profile
+	r.prepareLoad(cr)
 	if w := p.Warmup.D(); w > 0 {
-		ld.duration = w
-		ld.run(ctx, "warmup", func(res *vegeta.Result) {
-			cell.Load.WarmupRequests++
-			keep(res)
+		cr.ld.duration = w
+		cr.ld.run(ctx, "warmup", func(res *vegeta.Result) {
+			cr.cell.Load.WarmupRequests++
+			cr.keep(res)
 		})
 	}
-
-	gobFile, err := os.Create(filepath.Join(dir, results.ResultsGob))
+	out, err := createResults(filepath.Join(cr.dir, results.ResultsGob))
 	if err != nil {
-		return fail(err)
+		return err
 	}
-	bw := bufio.NewWriterSize(gobFile, 256*1024)
-	enc := vegeta.NewEncoder(bw)
 	var m vegeta.Metrics
 	var successes uint64
-	var encErr error
-
-	cpu0, cpuErr := processCPU(t.cmd.Process.Pid)
+	pid := cr.t.Pid()
+	cpu0, cpuErr := processCPU(pid)
 	self0 := selfCPU()
-	ld.duration = p.Duration.D()
-	ld.burst = p.Burst
-	// The sink's fault windows are relative to the start of the measured
-	// attack; the timeline buckets the results from the same instant.
+	cr.ld.duration, cr.ld.burst = p.Duration.D(), p.Burst
+	// The sink's fault windows and arrivals are relative to the start of the
+	// measured attack; the timeline buckets the results from the same instant.
 	attackStart := time.Now()
 	r.recv.startTimeline(attackStart)
-	tl := newTimeline(attackStart)
-	ld.run(ctx, "measure", func(res *vegeta.Result) {
-		tl.add(res)
+	cr.tl = newTimeline(attackStart)
+	cr.ld.run(ctx, "measure", func(res *vegeta.Result) {
+		cr.tl.add(res)
 		if r.live != nil {
 			r.live.results.Add(1)
 		}
@@ -153,79 +194,122 @@ func (r *Runner) measure(ctx context.Context, c cellPlan) results.Cell {
 		if res.Code >= 200 && res.Code < 400 { // vegeta's own definition of success
 			successes++
 		}
-		keep(res)
-		if encErr == nil {
-			encErr = enc.Encode(res)
-		}
+		cr.keep(res)
+		out.add(res)
 	})
 	r.recv.stopTimeline()
-	cpu1, cpuErr1 := processCPU(t.cmd.Process.Pid)
-	cell.Load.LoadGenCPU = selfCPU() - self0
+	cpu1, cpuErr1 := processCPU(pid)
+	cr.cell.Load.LoadGenCPU = selfCPU() - self0
 	m.Close()
-	if err := bw.Flush(); err != nil && encErr == nil {
-		encErr = err
-	}
-	if err := gobFile.Close(); err != nil && encErr == nil {
-		encErr = err
-	}
-	fillLoad(&cell.Load, &m, successes, c.rate, ids != nil)
+	cr.encErr = out.close()
+	fillLoad(&cr.cell.Load, &m, successes, cr.plan.rate, cr.ids != nil)
 	if cpuErr == nil && cpuErr1 == nil {
-		cell.CPU.Window = cpu1 - cpu0
+		cr.cell.CPU.Window = cpu1 - cpu0
 	}
+	return nil
+}
 
-	peak, rssErr := peakRSS(t.cmd.Process.Pid)
-	// SIGTERM: the target drains, flushes and writes its final metrics.
-	shutdown, stopErr := t.stop(r.shutdownTimeout() + 5*time.Second)
-	stopped = true
-	t.close()
-	cell.Target.ShutdownTime = shutdown
-	cell.Target.ExitCode = t.cmd.ProcessState.ExitCode()
-	if t.waitErr != nil {
-		cell.Target.ExitErr = t.waitErr.Error()
+// stopCell stops the target with SIGTERM (it drains, flushes and writes its
+// final metrics) and records how it ended.
+func (r *Runner) stopCell(cr *cellRun) {
+	t, tc := cr.t, &cr.cell.Target
+	peak, rssErr := peakRSS(t.Pid())
+	tc.ShutdownTime, cr.stopErr = t.stop(r.shutdownTimeout() + 5*time.Second)
+	tc.ExitCode = t.State().ExitCode()
+	if err := t.Err(); err != nil {
+		tc.ExitErr = err.Error()
 	}
-	cell.CPU.User, cell.CPU.Sys = t.rusage()
+	cr.cell.CPU.User, cr.cell.CPU.Sys = t.rusage()
 	if rssErr == nil {
-		cell.CPU.PeakRSS = peak
+		cr.cell.CPU.PeakRSS = peak
 	}
+}
 
+// account reads what the target and the receiver counted, puts the cell's
+// spans and timeline together and says whether the cell stands.
+func (r *Runner) account(ctx context.Context, cr *cellRun) error {
+	p, v := r.opts.Profile, cr.plan.variant
 	snap, recvErr := r.recv.end(ctx)
 	var tm targetMetrics
 	var metricsErr error
 	if r.opts.Service == nil {
-		tm, metricsErr = readTargetMetrics(metricsPath)
+		tm, metricsErr = readTargetMetrics(cr.metricsPath)
 	}
+	ids := cr.ids
 	if snap.Traces == nil {
 		ids = nil // the receiver cannot tell traces apart: no matching
 	}
-	if r.opts.Service != nil {
-		cell.Spans = accountExternal(v, r.opts.Service.SpansPerRequest, snap, ids, okItems)
+	c := &cr.cell
+	if svc := r.opts.Service; svc != nil {
+		c.Spans = accountExternal(v, svc.SpansPerRequest, snap, ids, cr.okItems)
 	} else {
-		cell.Spans = accountSpans(v, v.SpansPerRequest(p.Workload), tm, snap, ids, okItems)
+		c.Spans = accountSpans(v, v.SpansPerRequest(p.Workload), tm, snap, ids, cr.okItems)
 	}
-	cell.OnEnd, cell.Export = tm.OnEnd, tm.Export
-	cell.OnEndMax = time.Duration(tm.OnEndMax * float64(time.Second))
-	cell.Timeline = tl.result(&snap)
+	c.OnEnd, c.Export = tm.OnEnd, tm.Export
+	c.OnEndMax = time.Duration(tm.OnEndMax * float64(time.Second))
+	c.Timeline = cr.tl.result(&snap)
+	return cr.verdict(ctx, metricsErr, recvErr)
+}
 
+// verdict says whether the cell stands, in order of what matters most.
+func (cr *cellRun) verdict(ctx context.Context, metricsErr, recvErr error) error {
+	c := &cr.cell
 	switch {
 	case ctx.Err() != nil:
-		cell.Status = results.StatusInterrupted
-		cell.Error = "interrupted during the cell; its numbers are partial"
-	case encErr != nil:
-		return fail(fmt.Errorf("writing results: %w", encErr))
-	case stopErr != nil:
-		return fail(stopErr)
-	case cell.Target.ExitCode == targets.ExitShutdownIncomplete && metricsErr == nil:
+		return errInterrupted
+	case cr.encErr != nil:
+		return fmt.Errorf("writing results: %w", cr.encErr)
+	case cr.stopErr != nil:
+		return cr.stopErr
+	case c.Target.ExitCode == targets.ExitShutdownIncomplete && metricsErr == nil:
 		// The collector was too slow or gone for the target to flush in
 		// time: the cell stands, and its accounting shows what was lost.
-		cell.Target.ShutdownIncomplete = true
-	case cell.Target.ExitCode != 0:
-		return fail(fmt.Errorf("target exited with %s during shutdown%s", t.cmd.ProcessState, t.stderrTail()))
+		c.Target.ShutdownIncomplete = true
+	case c.Target.ExitCode != 0:
+		return fmt.Errorf("target exited with %s during shutdown%s", cr.t.ExitStatus(), cr.t.stderrTail())
 	case metricsErr != nil:
-		return fail(fmt.Errorf("reading the target's final metrics: %w", metricsErr))
+		return fmt.Errorf("reading the target's final metrics: %w", metricsErr)
 	case recvErr != nil:
-		return fail(recvErr)
+		return recvErr
 	}
-	return cell
+	return nil
+}
+
+// resultsFile is a cell's results file: every result of the measured
+// attack, in vegeta's gob encoding.
+type resultsFile struct {
+	f   *os.File
+	bw  *bufio.Writer
+	enc vegeta.Encoder
+	err error // the first error; later results are not written
+}
+
+// createResults creates the results file at path.
+func createResults(path string) (*resultsFile, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(f, 256*1024)
+	return &resultsFile{f: f, bw: bw, enc: vegeta.NewEncoder(bw)}, nil
+}
+
+// add writes one result.
+func (rf *resultsFile) add(res *vegeta.Result) {
+	if rf.err == nil {
+		rf.err = rf.enc.Encode(res)
+	}
+}
+
+// close flushes and closes the file, returning the first error.
+func (rf *resultsFile) close() error {
+	if err := rf.bw.Flush(); err != nil && rf.err == nil {
+		rf.err = err
+	}
+	if err := rf.f.Close(); err != nil && rf.err == nil {
+		rf.err = err
+	}
+	return rf.err
 }
 
 // fillLoad copies vegeta's figures for the measured attack.

@@ -10,25 +10,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/otelbench/otelbench/internal/results"
-)
-
-// Metric names the target exposes (package targets).
-const (
-	metricRequests     = "otelbench_target_requests_total"
-	metricSpansEnded   = "otelbench_target_spans_ended_total"
-	metricOnEnd        = "otelbench_target_span_processor_on_end_seconds"
-	metricExport       = "otelbench_target_export_duration_seconds"
-	metricExported     = "otelbench_target_exported_spans_total"
-	metricExportErrors = "otelbench_target_export_errors_total"
-	metricStarted      = "otelbench_target_export_started_spans_total"
-	metricFailedByCode = "otelbench_target_export_failed_spans_total"
-	metricOnEndMax     = "otelbench_target_span_processor_on_end_max_seconds"
-	metricDrained      = "otelbench_target_shutdown_drained"
-	metricClean        = "otelbench_target_shutdown_clean"
-	metricUnexported   = "otelbench_target_spans_unexported_at_exit"
-	// The SDK's own, with OTEL_GO_X_OBSERVABILITY=true.
-	metricSDKProcessed = "otel_sdk_processor_span_processed_total"
-	metricSDKQueueSize = "otel_sdk_processor_span_queue_size"
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 // targetMetrics is what the runner reads from a target's final metrics.
@@ -70,13 +52,13 @@ func readTargetMetrics(path string) (targetMetrics, error) {
 		return m, fmt.Errorf("parsing %s: %w", path, err)
 	}
 	m.familiesParsed = len(fams)
-	m.Requests = int64(counterSum(fams[metricRequests], "", ""))
-	m.SpansEnded = int64(counterSum(fams[metricSpansEnded], "", ""))
-	m.ExportedOK = int64(counterSum(fams[metricExported], "result", "success"))
-	m.ExportFailed = int64(counterSum(fams[metricExported], "result", "error"))
-	m.ExportErrors = int64(counterSum(fams[metricExportErrors], "", ""))
-	m.Started = int64(counterSum(fams[metricStarted], "", ""))
-	if f := fams[metricFailedByCode]; f != nil {
+	m.Requests = int64(counterSum(fams[wire.MetricRequests], "", ""))
+	m.SpansEnded = int64(counterSum(fams[wire.MetricSpansEnded], "", ""))
+	m.ExportedOK = int64(counterSum(fams[wire.MetricExportedSpans], "result", "success"))
+	m.ExportFailed = int64(counterSum(fams[wire.MetricExportedSpans], "result", "error"))
+	m.ExportErrors = int64(counterSum(fams[wire.MetricExportErrors], "", ""))
+	m.Started = int64(counterSum(fams[wire.MetricExportStartedSpans], "", ""))
+	if f := fams[wire.MetricExportFailedSpans]; f != nil {
 		m.FailedByCode = map[string]int64{}
 		for _, s := range f.GetMetric() {
 			for _, l := range s.GetLabel() {
@@ -89,17 +71,17 @@ func readTargetMetrics(path string) (targetMetrics, error) {
 			m.FailedByCode = nil
 		}
 	}
-	m.OnEndMax = gaugeValue(fams[metricOnEndMax])
-	m.Drained = gaugeValue(fams[metricDrained]) == 1
-	m.Clean = gaugeValue(fams[metricClean]) == 1
-	m.Unexported = int64(gaugeValue(fams[metricUnexported]))
-	if f := fams[metricSDKProcessed]; f != nil {
+	m.OnEndMax = gaugeValue(fams[wire.MetricOnEndMaxSeconds])
+	m.Drained = gaugeValue(fams[wire.MetricShutdownDrained]) == 1
+	m.Clean = gaugeValue(fams[wire.MetricShutdownClean]) == 1
+	m.Unexported = int64(gaugeValue(fams[wire.MetricSpansUnexportedAtExit]))
+	if f := fams[wire.SDKMetricProcessorSpanProcessed]; f != nil {
 		m.SDKObserved = true
 		m.SDKDropped = int64(counterSum(f, "error_type", "queue_full"))
-		m.SDKQueued = int64(gaugeValue(fams[metricSDKQueueSize]))
+		m.SDKQueued = int64(gaugeValue(fams[wire.SDKMetricProcessorSpanQueueSize]))
 	}
-	m.OnEnd = histogram(fams[metricOnEnd])
-	m.Export = histogram(fams[metricExport])
+	m.OnEnd = histogram(fams[wire.MetricOnEndSeconds])
+	m.Export = histogram(fams[wire.MetricExportSeconds])
 	return m, nil
 }
 

@@ -13,25 +13,9 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/wire"
 	"github.com/otelbench/otelbench/targets"
 )
-
-// TestMetricNames checks that the runner reads the families the target
-// writes.
-func TestMetricNames(t *testing.T) {
-	for _, c := range []struct{ runner, target string }{
-		{metricRequests, targets.MetricRequests},
-		{metricSpansEnded, targets.MetricSpansEnded},
-		{metricOnEnd, targets.MetricOnEndSeconds},
-		{metricExport, targets.MetricExportSeconds},
-		{metricExported, targets.MetricExportedSpans},
-		{metricExportErrors, targets.MetricExportErrors},
-	} {
-		if c.runner != c.target {
-			t.Errorf("runner reads %q, target writes %q", c.runner, c.target)
-		}
-	}
-}
 
 // writeTemp writes data to a file in a fresh temporary directory.
 func writeTemp(t *testing.T, data string) string {
@@ -143,14 +127,14 @@ func TestReadTargetMetricsFromTarget(t *testing.T) {
 	// in the gathered families before they are written; a family read under
 	// the wrong name shows up as a wrong number.
 	counters := map[string]float64{
-		targets.MetricRequests:                             101,
-		targets.MetricSpansEnded:                           202,
-		targets.MetricExportedSpans + `{result="success"}`: 303,
-		targets.MetricExportedSpans + `{result="error"}`:   404,
-		targets.MetricExportErrors:                         5,
-		targets.MetricOtelErrors:                           6,
+		wire.MetricRequests:                             101,
+		wire.MetricSpansEnded:                           202,
+		wire.MetricExportedSpans + `{result="success"}`: 303,
+		wire.MetricExportedSpans + `{result="error"}`:   404,
+		wire.MetricExportErrors:                         5,
+		wire.MetricOtelErrors:                           6,
 	}
-	hists := map[string]uint64{targets.MetricOnEndSeconds: 7, targets.MetricExportSeconds: 8}
+	hists := map[string]uint64{wire.MetricOnEndSeconds: 7, wire.MetricExportSeconds: 8}
 	found := 0
 	for _, mf := range mfs {
 		for _, m := range mf.GetMetric() {

@@ -8,13 +8,13 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/otelbench/otelbench/internal/proc"
 	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/wire"
 )
 
 // Service is a user's own service measured instead of the bundled target.
@@ -96,7 +96,8 @@ func (r *Runner) serviceEnv(v profile.Variant) map[string]string {
 }
 
 // startService starts the user's service for one cell and waits until its
-// port accepts connections.
+// port accepts connections. Its ready line is made up here: the service
+// writes none.
 func startService(ctx context.Context, svc Service, env map[string]string, logPath string, timeout time.Duration) (*targetProc, string, error) {
 	rawURL := svc.URL
 	if strings.Contains(rawURL, "{port}") {
@@ -111,25 +112,15 @@ func startService(ctx context.Context, svc Service, env map[string]string, logPa
 	if err != nil {
 		return nil, "", err
 	}
-	logf, err := os.Create(logPath)
+	p, err := proc.Start(ctx, proc.Options{
+		Path: "/bin/sh", Args: []string{"-c", "exec " + svc.Command}, Env: envList(env),
+		LogPath: logPath, TailLines: targetTailLines,
+	})
 	if err != nil {
-		return nil, "", err
-	}
-	cmd := exec.Command("/bin/sh", "-c", "exec "+svc.Command)
-	cmd.Env = envList(env)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		logf.Close()
 		return nil, "", fmt.Errorf("starting %q: %w", svc.Command, err)
 	}
-	t := &targetProc{cmd: cmd, log: logf, logPath: logPath, exited: make(chan struct{}), addr: u.Host}
-	go func() {
-		t.waitErr = cmd.Wait()
-		close(t.exited)
-	}()
-	ready, _ := json.Marshal(map[string]any{"event": "ready", "addr": u.Host, "pid": cmd.Process.Pid, "command": svc.Command, "env": env})
-	t.ready = ready
+	ready, _ := json.Marshal(map[string]any{"event": wire.EventReady, "addr": u.Host, "pid": p.Pid(), "command": svc.Command, "env": env})
+	t := &targetProc{Process: p, addr: u.Host, ready: ready}
 	deadline := time.Now().Add(timeout)
 	for {
 		c, err := net.DialTimeout("tcp", u.Host, time.Second)
@@ -138,15 +129,15 @@ func startService(ctx context.Context, svc Service, env map[string]string, logPa
 			return t, rawURL, nil
 		}
 		select {
-		case <-t.exited:
-			return nil, "", fmt.Errorf("%q exited before it listened on %s: %v%s", svc.Command, u.Host, t.waitErr, t.stderrTail())
+		case <-t.Exited():
+			return nil, "", fmt.Errorf("%q exited before it listened on %s: %s%s", svc.Command, u.Host, t.ExitStatus(), t.stderrTail())
 		case <-ctx.Done():
-			t.kill()
+			_ = t.Kill()
 			return nil, "", ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.kill()
+			_ = t.Kill()
 			return nil, "", fmt.Errorf("%q did not listen on %s within %v%s", svc.Command, u.Host, timeout, t.stderrTail())
 		}
 	}

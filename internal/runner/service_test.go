@@ -2,6 +2,8 @@ package runner
 
 import (
 	"testing"
+
+	"github.com/otelbench/otelbench/internal/results"
 )
 
 const serviceProfile = `name: service
@@ -52,7 +54,7 @@ func TestOwnService(t *testing.T) {
 	q := cells["batch-q16"].Spans
 	// 300 requests/s × 2 spans against 16 spans per 50 ms export: the
 	// model puts the ceiling at 320 spans/s, about half of what arrives.
-	if q.MissingSpans == 0 || q.MissingSpans != q.Ended-q.Received || q.DropSource != dropExternal {
+	if q.MissingSpans == 0 || q.MissingSpans != q.Ended-q.Received || q.DropSource != string(results.DropExternal) {
 		t.Errorf("batch-q16: %+v, want loss found by matching", q)
 	}
 	if env := l.Run.Variants[2].Env; env["OTEL_BSP_MAX_QUEUE_SIZE"] != "16" || env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "" {

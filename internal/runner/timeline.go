@@ -28,7 +28,7 @@ func newTimeline(start time.Time) *timeline {
 
 // add files one result under the bucket of its send time.
 func (t *timeline) add(r *vegeta.Result) {
-	i := max(int(r.Timestamp.Sub(t.start)/timelineBucket), 0)
+	i := max(sink.ArrivalIndex(t.start, r.Timestamp), 0)
 	for len(t.lat) <= i {
 		t.lat = append(t.lat, nil)
 		t.errs = append(t.errs, 0)
@@ -39,8 +39,10 @@ func (t *timeline) add(r *vegeta.Result) {
 	}
 }
 
-// result returns the timeline with the sink's arrivals of snap, whose
-// period began before the attack, shifted to start with it.
+// result returns the timeline with the sink's arrivals of snap, which the
+// sink files from the same origin (the start of the attack, given to its
+// StartTimeline) and by the same rounding (sink.ArrivalIndex). Arrivals
+// from any other origin would not line up: they are left out.
 func (t *timeline) result(snap *sink.Snapshot) *results.Timeline {
 	tl := &results.Timeline{Start: t.start.UTC(), Bucket: timelineBucket, Requests: make([]results.Bucket, len(t.lat))}
 	for i, l := range t.lat {
@@ -53,11 +55,8 @@ func (t *timeline) result(snap *sink.Snapshot) *results.Timeline {
 		}
 		tl.Requests[i] = b
 	}
-	if snap != nil {
-		skip := int(t.start.Sub(snap.Since) / timelineBucket)
-		if skip >= 0 && skip < len(snap.Arrivals) {
-			tl.Arrivals = slices.Clone(snap.Arrivals[skip:])
-		}
+	if snap != nil && snap.ArrivalsFrom.Equal(t.start) {
+		tl.Arrivals = slices.Clone(snap.Arrivals)
 	}
 	return tl
 }

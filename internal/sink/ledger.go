@@ -35,14 +35,37 @@ type ledger struct {
 	since  time.Time
 	// fresh and arrivals describe the distinct spans received in the
 	// period: how long after their end, and when (ArrivalBucket buckets
-	// from since).
+	// from origin: since, or the start of the fault timeline).
 	fresh    Freshness
 	arrivals []int64
+	origin   time.Time
 }
 
 // newLedger returns an empty ledger whose period starts at since.
 func newLedger(since time.Time) *ledger {
-	return &ledger{index: make(map[TraceID]int), since: since}
+	return &ledger{index: make(map[TraceID]int), since: since, origin: since}
+}
+
+// ArrivalIndex is the index of the ArrivalBucket that holds instant t on a
+// timeline that starts at origin: (t − origin) / ArrivalBucket rounded
+// down, negative before origin. The sink files its arrivals by it and the
+// runner its requests, so that an arrival and a request at the same
+// instant share a bucket.
+func ArrivalIndex(origin, t time.Time) int {
+	d := t.Sub(origin)
+	i := int(d / ArrivalBucket)
+	if d < 0 && d%ArrivalBucket != 0 {
+		i--
+	}
+	return i
+}
+
+// startArrivals starts the arrival timeline of the period over, at t.
+func (l *ledger) startArrivals(t time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.arrivals = nil
+	l.origin = t
 }
 
 // record counts one Export call that ended with o and, when rejected,
@@ -88,8 +111,9 @@ func (l *ledger) record(o outcome, code codes.Code, rss []*tracepb.ResourceSpans
 			}
 		}
 	}
-	if fresh > 0 {
-		b := min(int(now.Sub(l.since)/ArrivalBucket), maxArrivalBuckets-1)
+	// Spans that arrive before the origin (a timeline started ahead of
+	// now) are on no bucket.
+	if b := min(ArrivalIndex(l.origin, now), maxArrivalBuckets-1); fresh > 0 && b >= 0 {
 		if b >= len(l.arrivals) {
 			l.arrivals = append(l.arrivals, make([]int64, b+1-len(l.arrivals))...)
 		}
@@ -148,7 +172,7 @@ func (l *ledger) reset() Snapshot {
 
 	l.mu.Lock()
 	now := time.Now()
-	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now, Freshness: l.fresh, Arrivals: l.arrivals}
+	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now, Freshness: l.fresh, Arrivals: l.arrivals, ArrivalsFrom: l.origin}
 	oldIndex, oldTraces := l.index, l.traces
 	l.stats = Stats{}
 	l.fresh = Freshness{}
@@ -156,6 +180,7 @@ func (l *ledger) reset() Snapshot {
 	l.index = index
 	l.traces = nil
 	l.since = now
+	l.origin = now
 	l.mu.Unlock()
 
 	// The old period is private now: convert it without the lock, so

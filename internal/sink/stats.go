@@ -106,6 +106,10 @@ type Snapshot struct {
 	// Freshness is how long after their end the distinct spans arrived.
 	Freshness Freshness
 	// Arrivals counts distinct spans received per ArrivalBucket, from
-	// Since; nil when none arrived.
+	// ArrivalsFrom (see ArrivalIndex); nil when none arrived. Spans
+	// received before ArrivalsFrom are not in it.
 	Arrivals []int64
+	// ArrivalsFrom is where Arrivals starts: the last StartTimeline of
+	// the period, or Since.
+	ArrivalsFrom time.Time
 }

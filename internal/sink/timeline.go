@@ -12,8 +12,10 @@ const relistenRetry = 100 * time.Millisecond
 // Faults.Outages and Faults.BlackHoles are offsets from t. The runner calls
 // it at the start of each measurement. It also starts the random sequence
 // again and fills the token bucket, so that each measurement sees the
-// same faults. A timeline already running starts over.
+// same faults, and starts Snapshot.Arrivals over from t. A timeline
+// already running starts over.
 func (s *Sink) StartTimeline(t time.Time) {
+	s.ledger.startArrivals(t)
 	s.updateFaults(func(f *faults) { *f = *newFaults(f.spec, t) })
 	s.kickControl()
 }

@@ -16,6 +16,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/otelbench/otelbench/internal/wire"
 	"github.com/otelbench/otelbench/targets"
 )
 
@@ -246,15 +247,15 @@ func spansEndedFromFile(path string) (int64, error) {
 	return n, nil
 }
 
-// spansEnded finds the value of targets.MetricSpansEnded in the Prometheus
+// spansEnded finds the value of wire.MetricSpansEnded in the Prometheus
 // text format.
 func spansEnded(sc *bufio.Scanner) (int64, error) {
-	prefix := targets.MetricSpansEnded + " "
+	prefix := wire.MetricSpansEnded + " "
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), prefix); ok {
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil {
-				return 0, fmt.Errorf("%s: value %q: %w", targets.MetricSpansEnded, v, err)
+				return 0, fmt.Errorf("%s: value %q: %w", wire.MetricSpansEnded, v, err)
 			}
 			return int64(f), nil
 		}
@@ -262,5 +263,5 @@ func spansEnded(sc *bufio.Scanner) (int64, error) {
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	return 0, fmt.Errorf("no %s line", targets.MetricSpansEnded)
+	return 0, fmt.Errorf("no %s line", wire.MetricSpansEnded)
 }
