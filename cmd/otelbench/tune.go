@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/profile"
@@ -102,7 +101,9 @@ func tuneCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				return werr
 			}
 		} else {
-			writeTune(stdout, dir, res)
+			if werr := report.Tune(stdout, dir, res); werr != nil {
+				return werr
+			}
 		}
 	}
 	if err != nil {
@@ -115,67 +116,6 @@ func tuneCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errNotTuned
 	}
 	return nil
-}
-
-// writeTune prints a tune result for a person.
-func writeTune(w io.Writer, dir string, r *tune.Result) {
-	fmt.Fprintf(w, "otelbench tune: %d requests/s, %d spans per request", r.Spec.PeakRate, r.SpansPerRequest)
-	if r.Measured {
-		fmt.Fprintf(w, " (measured)")
-	}
-	fmt.Fprintf(w, ", collector %v per export", r.Spec.Latency)
-	if r.Spec.LatencyP99 > r.Spec.Latency {
-		fmt.Fprintf(w, " (p99 %v)", r.Spec.LatencyP99)
-	}
-	fmt.Fprintf(w, "; results in %s\n\n", dir)
-	fmt.Fprintln(w, "Candidates (from the model):")
-	for _, c := range r.Plan {
-		fmt.Fprintf(w, "  %-16s queue %d, batch %d, delay %v, export timeout %v: %s\n", c.Name, c.Settings.QueueSize,
-			c.Settings.MaxExportBatchSize, c.Settings.BatchTimeout, c.Settings.ExportTimeout, c.Why)
-	}
-	if len(r.Verdicts) > 0 {
-		fmt.Fprintf(w, "\nMeasured (%s):\n", r.SearchRun)
-		for _, v := range r.Verdicts {
-			state := "meets the budgets"
-			if !v.Passed() {
-				state = strings.Join(append(append([]string{}, v.Fails...), v.Unreliable...), "; ")
-			}
-			fmt.Fprintf(w, "  %-16s loss %.2f%%, p99 %+.1f%%, memory %+.1f MiB: %s\n", v.Name, v.LossPct, v.P99OverheadPct, v.MemoryMiB, state)
-		}
-	}
-	if r.Chosen == nil {
-		fmt.Fprintln(w, "\nNo candidate met the budgets. To get a recommendation:")
-		for _, x := range r.Relax {
-			fmt.Fprintf(w, "  - %s\n", x)
-		}
-		return
-	}
-	fmt.Fprintf(w, "\nChosen: %s.\n", r.Chosen.Name)
-	if c := r.Confirm; c != nil {
-		verdict := "confirmed: no span lost and every budget met"
-		if !r.Confirmed {
-			verdict = "NOT confirmed: " + strings.Join(append(append([]string{}, c.Fails...), c.Unreliable...), "; ")
-			if c.LossPct > 0 && len(c.Fails) == 0 {
-				verdict = fmt.Sprintf("NOT confirmed: %.3f%% of spans lost", c.LossPct)
-			}
-		}
-		fmt.Fprintf(w, "Confirmation (%s): loss %.2f%%, p99 %+.1f%%, memory %+.1f MiB: %s.\n", r.ConfirmRun, c.LossPct, c.P99OverheadPct, c.MemoryMiB, verdict)
-	}
-	fmt.Fprintln(w, "\nNever sync (every request waits for every export), never a zero batch timeout (the worker spins a core) or a zero queue (an unbuffered channel): the candidates above are all batch processors sized by the model.")
-	if v := r.Variant; v != nil {
-		fmt.Fprintf(w, "\nAs Go:\n%s\nAs standard environment variables:\n", indent(report.SettingsGo(*v)))
-		for _, l := range report.SettingsEnv(*v) {
-			fmt.Fprintf(w, "    %s\n", l)
-		}
-	}
-}
-
-func indent(s string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = "    " + l
-	}
-	return strings.Join(lines, "\n")
 }
 
 // loopbackURL checks that raw is an http URL on a loopback host.

@@ -1,6 +1,7 @@
 package advise
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -30,6 +31,10 @@ const (
 	// RetryDivisor: the advised first backoff is the exporter timeout
 	// divided by this, so that retries fit within the timeout.
 	RetryDivisor = 5
+	// MaxBatch is the largest batch the sizing proposes: a batch of more
+	// spans risks the 4 MiB message a gRPC server (the Collector's OTLP
+	// receiver among them) accepts by default, at about 1 KiB a span.
+	MaxBatch = 4096
 	// FreshTarget is the age at the collector the delay's reasons quote
 	// the longest delay for.
 	FreshTarget = time.Second
@@ -159,6 +164,9 @@ func (z *sizer) batchSize() {
 		return
 	}
 	need, err := model.MinBatchSizeFor(z.lambda, l, 0, Utilisation)
+	if err == nil && need > MaxBatch {
+		err = fmt.Errorf("batches of %d spans, above the %d a gRPC message holds by default: %w", need, MaxBatch, model.ErrNoSolution)
+	}
 	if err != nil {
 		z.note(Note{Kind: NoteNoBatchSize, Value: z.lambda, Detail: err.Error()})
 		z.why(SettingBatch, BatchUnchecked{Size: m, Origin: z.origin})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/summary"
 )
 
@@ -60,10 +61,10 @@ func accountCells(name string, a summary.Account) []string {
 	dropped := fmt.Sprint(a.Dropped)
 	lost := fmt.Sprint(a.LostAtShutdown)
 	switch a.DropSource {
-	case summary.DropUnknown:
+	case string(results.DropUnknown):
 		dropped += " (with lost)"
 		lost = "?"
-	case summary.DropExternal:
+	case string(results.DropExternal):
 		dropped += " (never arrived)"
 		lost, failed = "?", "?"
 	}

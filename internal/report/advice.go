@@ -26,7 +26,7 @@ func adviceBody(sec *section, a advise.Advice) {
 		sec.items(item{text: adviceNoteText(advise.Note{Kind: advise.NoteNothingMeasured}), warn: true})
 		return
 	}
-	sec.para(answerLead(a))
+	sec.para(basisText(a))
 	var notes []item
 	for _, n := range a.Notes {
 		notes = append(notes, item{text: adviceNoteText(n), warn: n.Kind != advise.NoteNotMeasuredAsSuch})
@@ -57,6 +57,20 @@ func adviceBody(sec *section, a advise.Advice) {
 		sec.para("The variants measured, and why the settings start from " + a.Choice.Variant + ":")
 		sec.addTable(t)
 	}
+}
+
+// basisText says which measured variant the settings start from and why.
+func basisText(a advise.Advice) string {
+	ch := a.Choice
+	switch ch.Pool {
+	case advise.PoolFull:
+		return fmt.Sprintf("The settings start from %s, which met the budgets and keeps every trace; the table at the end says why it and not another. The model then sized each setting for the load this run measured.", ch.Variant)
+	case advise.PoolSampled:
+		return fmt.Sprintf("The settings start from %s: nothing that keeps every trace met the budgets, and it did by sampling. The model then sized each setting for the load this run measured.", ch.Variant)
+	case advise.PoolBlocking:
+		return fmt.Sprintf("The settings start from %s, measured with blocking, the only variant that met the budgets; blocking itself is not advised. The model then sized each setting for the load this run measured.", ch.Variant)
+	}
+	return fmt.Sprintf("Nothing met the budgets: the settings start from %s, which missed them by least. The model then sized each setting for the load this run measured.", ch.Variant)
 }
 
 // settingItems gives each setting its value and reasons, in order.
@@ -158,6 +172,10 @@ func candidateTable(a advise.Advice) (table, bool) {
 			w = "chosen"
 		case c.Kind == "sync":
 			w = "sync is never advised: it exports on the request path"
+		case w == "" && c.Settings.Sampled() && a.Choice.Pool == advise.PoolFull:
+			w = "samples traces: considered only when nothing that keeps every trace meets the budgets"
+		case w == "" && c.Settings.Batch.Blocking:
+			w = "measured with blocking, which is never advised: considered only when nothing else meets the budgets"
 		case w == "" && !c.Qualifies():
 			w = "did not meet the budgets"
 		}

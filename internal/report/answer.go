@@ -7,6 +7,7 @@ import (
 
 	"github.com/otelbench/otelbench/internal/advise"
 	"github.com/otelbench/otelbench/internal/settings"
+	"github.com/otelbench/otelbench/internal/summary"
 )
 
 // answer is the report's opening: the settings to use, what tracing cost
@@ -29,7 +30,7 @@ func answer(d *doc, a advise.Advice) {
 			a.Choice.Variant, differences(a), a.Choice.Variant)})
 	}
 	if opts := a.Settings.CodeOnly(); len(opts) > 0 {
-		lines = append(lines, item{text: fmt.Sprintf("No variable sets %s: the Go code under Recommendation does.", strings.Join(opts, " or "))})
+		lines = append(lines, item{text: fmt.Sprintf("No variable sets %s: the Go code below does.", strings.Join(opts, " or "))})
 	}
 	sec.items(lines...)
 }
@@ -43,11 +44,11 @@ func answerLead(a advise.Advice) string {
 	}
 	switch ch.Pool {
 	case advise.PoolBest:
-		return fmt.Sprintf("No measured variant met the budgets. The closest, %s, sized by the model for this run's load, gives these settings (%s); the Go code and every reason are under Recommendation:", ch.Variant, what)
+		return fmt.Sprintf("No measured variant met the budgets. The closest, %s, sized by the model for this run's load, gives these settings (%s); the Go code and every reason are below:", ch.Variant, what)
 	case advise.PoolBlocking:
 		return fmt.Sprintf("Only %s, measured with blocking, met the budgets; without blocking, which is never advised, its queue may drop spans where it blocked. Sized by the model for this run's load (%s):", ch.Variant, what)
 	}
-	return fmt.Sprintf("Use these settings: %s, as measured in %s and sized by the model for this run's load (the Go code and every reason are under Recommendation):", what, ch.Variant)
+	return fmt.Sprintf("Use these settings: %s, as measured in %s and sized by the model for this run's load (the Go code and every reason are below):", what, ch.Variant)
 }
 
 // envText is the settings as OTEL_* lines.
@@ -64,8 +65,20 @@ func costLine(a advise.Advice, c advise.Cost) string {
 	if a.Settings.Sampled() {
 		lost += fmt.Sprintf(" (%.1f%% of traces kept)", 100*c.Sampled)
 	}
-	return fmt.Sprintf("At %d requests/s, %s cost CPU per request %s against %s (%s), p50 %s, p99 %s; %s.",
-		c.Rate, a.Choice.Variant, dur(c.CPU), dur(c.BaseCPU), delta(c.CPUDelta), delta(c.P50Delta), delta(c.P99Delta), lost)
+	return fmt.Sprintf("At %d requests/s, %s used %s of CPU per request against %s: %s; p50 %s; p99 %s; %s.",
+		c.Rate, a.Choice.Variant, dur(c.CPU), dur(c.BaseCPU), answerDelta(c.CPUDelta), answerDelta(c.P50Delta), answerDelta(c.P99Delta), lost)
+}
+
+// answerDelta writes a change for the answer: with its interval when it is
+// significant, with "not significant" and the p-value when it is not.
+func answerDelta(d summary.Delta) string {
+	switch {
+	case !d.Valid:
+		return "n/a (not measured on both sides)"
+	case !d.Significant:
+		return fmt.Sprintf("%+.1f%% (not significant, p=%.2f with %d+%d repetitions)", d.Pct, d.P, d.N, d.BaseN)
+	}
+	return fmt.Sprintf("%+.1f%% [%+.1f, %+.1f] (p=%.3f)", d.Pct, d.Low, d.High, d.P)
 }
 
 // verdictItem says whether the chosen variant met the budgets, and what

@@ -70,11 +70,13 @@ type table struct {
 	class string
 }
 
-func (s *section) para(text string)        { s.blocks = append(s.blocks, block{para: text}) }
-func (s *section) addTable(t table)        { s.blocks = append(s.blocks, block{table: &t}) }
-func (s *section) items(items ...item)     { s.blocks = append(s.blocks, block{list: items}) }
-func (s *section) code(lang, text string)  { s.blocks = append(s.blocks, block{code: &codeBlock{lang, text}}) }
-func (d *doc) add(s *section) *section     { d.sections = append(d.sections, s); return s }
+func (s *section) para(text string)    { s.blocks = append(s.blocks, block{para: text}) }
+func (s *section) addTable(t table)    { s.blocks = append(s.blocks, block{table: &t}) }
+func (s *section) items(items ...item) { s.blocks = append(s.blocks, block{list: items}) }
+func (s *section) code(lang, text string) {
+	s.blocks = append(s.blocks, block{code: &codeBlock{lang, text}})
+}
+func (d *doc) add(s *section) *section { d.sections = append(d.sections, s); return s }
 func (d *doc) newSection(k sectionKind, title string) *section {
 	return d.add(&section{kind: k, title: title})
 }

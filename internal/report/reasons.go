@@ -193,4 +193,3 @@ func adviceNoteText(n advise.Note) string {
 	}
 	return string(n.Kind)
 }
-

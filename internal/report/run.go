@@ -217,4 +217,3 @@ func reading(d *doc) {
 		"CPU/req: the target's CPU time (user+sys, all threads) during the measured attack divided by the requests sent.",
 	)...)
 }
-

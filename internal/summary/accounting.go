@@ -78,23 +78,23 @@ func account(c results.Cell, tl *results.Timeline, windows []profile.Window, att
 	}
 	sum := a.Exported + a.Dropped + a.Failed + a.LostAtShutdown
 	a.Adds = sum == a.Ended
-	a.Independent = a.DropSource == DropSDK || a.DropSource == DropNone || a.DropSource == DropCleanShutdown
+	a.Independent = a.DropSource == string(results.DropSDK) || a.DropSource == string(results.DropNone) || a.DropSource == string(results.DropCleanShutdown)
 	if !a.Adds {
 		a.warn(WarnSpansDontAddUp, Warning{N: a.Ended, Of: sum, Parts: []int64{a.Exported, a.Dropped, a.Failed, a.LostAtShutdown}})
 	}
-	if a.DropSource == DropExternal && s.Matched && a.MissingTraces == 0 && a.Dropped > 0 && s.TracedRequests > 0 {
+	if a.DropSource == string(results.DropExternal) && s.Matched && a.MissingTraces == 0 && a.Dropped > 0 && s.TracedRequests > 0 {
 		a.warn(WarnSpansPerRequest, Warning{Value: float64(a.Received) / float64(s.TracedRequests), Limit: float64(s.PerRequest)})
 	}
-	if a.DropSource == DropUnknown {
+	if a.DropSource == string(results.DropUnknown) {
 		a.warn(WarnDropsUnknown, Warning{N: a.Dropped})
 	}
 	// The SDK's own counters, when on, must agree with ours. A ForceFlush
 	// that times out on a full queue counts its flush marker as one more
 	// drop, so one span of difference is the SDK's, not ours.
-	if queued := a.LostAtShutdown - s.InFlightAtExit; a.DropSource == DropSDK && abs(s.SDKQueued-queued) > 1 {
+	if queued := a.LostAtShutdown - s.InFlightAtExit; a.DropSource == string(results.DropSDK) && abs(s.SDKQueued-queued) > 1 {
 		a.warn(WarnSDKQueueDisagrees, Warning{N: s.SDKQueued, Of: queued})
 	}
-	if s.Observability && a.DropSource == DropCleanShutdown && s.SDKDropped != a.Dropped {
+	if s.Observability && a.DropSource == string(results.DropCleanShutdown) && s.SDKDropped != a.Dropped {
 		a.warn(WarnSDKDropsDisagree, Warning{N: s.SDKDropped, Of: a.Dropped})
 	}
 	// The sink must hold exactly what the exporter says it delivered. A
@@ -113,17 +113,6 @@ func (a *Account) warn(kind WarningKind, w Warning) {
 	w.Kind, w.Cell, w.Variant, w.Rate, w.Rep = kind, a.Cell, a.Variant, a.Rate, a.Rep
 	a.Warnings = append(a.Warnings, w)
 }
-
-// Where Dropped comes from (results.Spans.DropSource).
-const (
-	DropSDK           = "sdk"
-	DropCleanShutdown = "clean-shutdown"
-	DropNone          = "none"
-	DropUnknown       = "unknown"
-	// DropExternal: a user's service, seen only from outside; dropped is
-	// every span of a traced request that never arrived.
-	DropExternal = "external"
-)
 
 func abs(x int64) int64 {
 	if x < 0 {

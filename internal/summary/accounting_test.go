@@ -9,7 +9,7 @@ import (
 
 func TestAccount(t *testing.T) {
 	base := results.Spans{Ended: 1000, ExportedOK: 900, ExportFailed: 40, Dropped: 60, Received: 900,
-		DropSource: DropCleanShutdown, ShutdownClean: true, FailedByCode: map[string]int64{"Unavailable": 30, "DeadlineExceeded": 10}}
+		DropSource: string(results.DropCleanShutdown), ShutdownClean: true, FailedByCode: map[string]int64{"Unavailable": 30, "DeadlineExceeded": 10}}
 	for _, tc := range []struct {
 		name        string
 		tweak       func(*results.Spans)
@@ -19,10 +19,10 @@ func TestAccount(t *testing.T) {
 		{"adds up after a clean shutdown", nil, true, true, ""},
 		{"one span unaccounted", func(s *results.Spans) { s.Ended++ }, false, true, WarnSpansDontAddUp},
 		{"sdk counter agrees", func(s *results.Spans) {
-			s.DropSource, s.Dropped, s.LostAtShutdown, s.SDKDropped, s.SDKQueued = DropSDK, 50, 10, 50, 10
+			s.DropSource, s.Dropped, s.LostAtShutdown, s.SDKDropped, s.SDKQueued = string(results.DropSDK), 50, 10, 50, 10
 		}, true, true, ""},
 		{"sdk queue disagrees", func(s *results.Spans) {
-			s.DropSource, s.Dropped, s.LostAtShutdown, s.SDKDropped, s.SDKQueued = DropSDK, 50, 10, 50, 7
+			s.DropSource, s.Dropped, s.LostAtShutdown, s.SDKDropped, s.SDKQueued = string(results.DropSDK), 50, 10, 50, 7
 		}, true, true, WarnSDKQueueDisagrees},
 		{"sdk drop count disagrees after a drained queue", func(s *results.Spans) {
 			s.Observability, s.SDKDropped = true, 59
@@ -30,7 +30,7 @@ func TestAccount(t *testing.T) {
 		{"sdk drop count agrees after a drained queue", func(s *results.Spans) {
 			s.Observability, s.SDKDropped = true, 60
 		}, true, true, ""},
-		{"split unknown", func(s *results.Spans) { s.DropSource = DropUnknown }, true, false, WarnDropsUnknown},
+		{"split unknown", func(s *results.Spans) { s.DropSource = string(results.DropUnknown) }, true, false, WarnDropsUnknown},
 		{"sink has fewer than exported", func(s *results.Spans) { s.Received = 899 }, true, true, WarnSinkExporterDisagree},
 		{"sink got a failed export", func(s *results.Spans) { s.Received = 905 }, true, true, ""},
 	} {

@@ -218,6 +218,8 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 	row.PerRep.CPUPerReq = append(row.PerRep.CPUPerReq, float64(c.CPU.Window)/float64(n))
 	row.PerRep.PeakRSS = append(row.PerRep.PeakRSS, float64(c.CPU.PeakRSS))
 	row.PerRep.Lost = append(row.PerRep.Lost, float64(c.Spans.Lost))
+	row.PerRep.Rep = append(row.PerRep.Rep, c.Rep)
+	row.PerRep.Requests = append(row.PerRep.Requests, float64(n))
 	if c.Load.Duration > 0 {
 		if share := float64(c.Load.LoadGenCPU) / float64(c.Load.Duration); share > LoadGenCPUShare {
 			row.Warnings = append(row.Warnings, Warning{Kind: WarnLoadGenBusy, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Value: share, Limit: LoadGenCPUShare})
@@ -229,7 +231,7 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 	s := c.Spans
 	acc.accLost += s.Dropped + s.ExportFailed
 	acc.sinkLost += s.Lost
-	acc.lossKnown = acc.lossKnown && (s.DropSource == DropSDK || s.DropSource == DropCleanShutdown)
+	acc.lossKnown = acc.lossKnown && (s.DropSource == string(results.DropSDK) || s.DropSource == string(results.DropCleanShutdown))
 	var ok bool
 	acc.onEnd.Bounds, acc.onEnd.Counts, ok = stats.MergeHistograms(acc.onEnd.Bounds, acc.onEnd.Counts, c.OnEnd.Bounds, c.OnEnd.Counts)
 	acc.onEndMixed = acc.onEndMixed || !ok

@@ -25,6 +25,9 @@ type RepValues struct {
 	// spans ended but not received.
 	PeakRSS []float64 `json:"peak_rss_bytes"`
 	Lost    []float64 `json:"lost_spans"`
+	// Rep and Requests are each repetition's number and its requests.
+	Rep      []int     `json:"rep"`
+	Requests []float64 `json:"requests"`
 }
 
 // Delta is the relative change of a row against another (the baseline) for

@@ -49,4 +49,3 @@ func TestVariantSettings(t *testing.T) {
 		})
 	}
 }
-

@@ -193,6 +193,12 @@ func defaultCell(p *profile.Profile, index int, v profile.Variant, rate, ri, rep
 	per := int64(v.SpansPerRequest(p.Workload))
 	c.Spans = results.Spans{PerRequest: int(per), TargetRequests: served}
 	switch v.Kind {
+	case profile.KindSync:
+		c.Spans.DropSource, c.Spans.ShutdownClean = string(results.DropNone), true
+	case profile.KindBatch, profile.KindSampled:
+		c.Spans.DropSource, c.Spans.ShutdownClean = string(results.DropCleanShutdown), true
+	}
+	switch v.Kind {
 	case profile.KindSync, profile.KindBatch:
 		c.Spans.Ended = per * served
 		c.Spans.ExportedOK = per * served
