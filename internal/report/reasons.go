@@ -34,59 +34,85 @@ func latencySource(s advise.LatencySource) string {
 
 // reasonText is the sentence of one reason.
 func reasonText(r advise.Reason) string {
+	for _, f := range []func(any) (string, bool){processorReason, batchReason, queueReason, timeoutReason, retryReason} {
+		if s, ok := f(r.Figures); ok {
+			return s
+		}
+	}
+	return fmt.Sprintf("%s: %+v", r.Kind(), r.Figures)
+}
+
+// processorReason writes the processor's and the sampler's reasons.
+func processorReason(figures any) (string, bool) {
 	rd := roundDur
-	switch f := r.Figures.(type) {
+	switch f := figures.(type) {
 	case advise.BasedOn:
 		if !f.Qualified {
 			return fmt.Sprintf("batch, as measured in %s, the variant that missed the budgets by least (worst p99 change %+.1f%%, budget %s, %s CPU per request on average): nothing met them",
-				f.Variant, f.WorstP99Pct, pctNum(f.Budget), rd(f.CPU))
+				f.Variant, f.WorstP99Pct, pctNum(f.Budget), rd(f.CPU)), true
 		}
 		return fmt.Sprintf("batch, as measured in %s: no span lost, no request failed, worst p99 change %+.1f%% (budget %s), %s CPU per request on average",
-			f.Variant, f.WorstP99Pct, pctNum(f.Budget), rd(f.CPU))
+			f.Variant, f.WorstP99Pct, pctNum(f.Budget), rd(f.CPU)), true
 	case advise.SyncQualified:
-		return fmt.Sprintf("not sync, although %s met the budgets in this run (%s CPU per request): it exports on the request path, so a slow or absent collector slows every request up to the exporter timeout", f.Variant, rd(f.CPU))
+		return fmt.Sprintf("not sync, although %s met the budgets in this run (%s CPU per request): it exports on the request path, so a slow or absent collector slows every request up to the exporter timeout", f.Variant, rd(f.CPU)), true
 	case advise.SyncMeasured:
 		lock := ""
 		if f.LockWait > 0 {
 			lock = fmt.Sprintf("; each span waited %s on the processor's lock behind other requests' exports", rd(f.LockWait))
 		}
 		return fmt.Sprintf("not sync: it exports on the request path; measured, %s at %d/s reached %.0f/s with a p99 overhead of %+.1f%% (%s)%s, and the longest OnEnd took %s",
-			f.Variant, f.Rate, f.Achieved, f.P99Pct, rd(f.P99Overhead), lock, rd(f.OnEndMax))
+			f.Variant, f.Rate, f.Achieved, f.P99Pct, rd(f.P99Overhead), lock, rd(f.OnEndMax)), true
 	case advise.SyncModel:
 		return fmt.Sprintf("not sync: it exports each span on the request path under one lock; with exports of %s and %.0f spans per request the model caps a service at 1/(%.0f × %s) = %.0f requests/s",
-			rd(f.ExportLatency), f.Spans, f.Spans, rd(f.ExportLatency), f.CapRPS)
+			rd(f.ExportLatency), f.Spans, f.Spans, rd(f.ExportLatency), f.CapRPS), true
 	case advise.SyncOnRequestPath:
-		return fmt.Sprintf("not sync: it exports each of the %d spans of a request on the request path under one lock", f.Spans)
+		return fmt.Sprintf("not sync: it exports each of the %d spans of a request on the request path under one lock", f.Spans), true
 	case advise.KeepEvery:
-		return fmt.Sprintf("none: %s keeps every trace with a worst p99 change of %+.1f%% (budget %s) at %s", f.Variant, f.WorstP99Pct, pctNum(f.Budget), rateList(f.Rates))
+		return fmt.Sprintf("none: %s keeps every trace with a worst p99 change of %+.1f%% (budget %s) at %s", f.Variant, f.WorstP99Pct, pctNum(f.Budget), rateList(f.Rates)), true
 	case advise.SampleNeeded:
 		best := "no batch variant was measured"
 		if f.BestUnsampled != "" {
 			best = fmt.Sprintf("the best, %s, reached %+.1f%%", f.BestUnsampled, f.BestP99Pct)
 		}
 		return fmt.Sprintf("%g: no variant that keeps every trace met the %s p99 budget (%s); %s did, worst p99 change %+.1f%%, keeping %.1f%% of traces",
-			f.Ratio, pctNum(f.Budget), best, f.Variant, f.WorstP99Pct, 100*f.Kept)
+			f.Ratio, pctNum(f.Budget), best, f.Variant, f.WorstP99Pct, 100*f.Kept), true
+	}
+	return "", false
+}
+
+// batchReason writes the batch size's and the delay's reasons.
+func batchReason(figures any) (string, bool) {
+	rd := roundDur
+	switch f := figures.(type) {
 	case advise.BatchChecked:
 		return fmt.Sprintf("%d, %s: with exports of %s (%s) the worker moves at most %d/%s = %.0f spans/s, %.1f× the peak of %.0f spans/s; the model needs %d for %g× headroom",
-			f.Size, origin(f.Origin), rd(f.ExportLatency), latencySource(f.LatencySource), f.Size, rd(f.ExportLatency), f.Ceiling, f.Multiple, f.PeakSpanRate, f.Need, 1/advise.Utilisation)
+			f.Size, origin(f.Origin), rd(f.ExportLatency), latencySource(f.LatencySource), f.Size, rd(f.ExportLatency), f.Ceiling, f.Multiple, f.PeakSpanRate, f.Need, 1/advise.Utilisation), true
 	case advise.BatchRaised:
 		return fmt.Sprintf("%d, raised from %d (%s): with exports of %s batches of %d move at most %.0f spans/s against a peak of %.0f spans/s; the model needs batches of %d for a ceiling of at least %g× the peak",
-			f.To, f.From, origin(f.Origin), rd(f.ExportLatency), f.From, f.Ceiling, f.PeakSpanRate, f.To, 1/advise.Utilisation)
+			f.To, f.From, origin(f.Origin), rd(f.ExportLatency), f.From, f.Ceiling, f.PeakSpanRate, f.To, 1/advise.Utilisation), true
 	case advise.BatchUnchecked:
-		return fmt.Sprintf("%d, %s: no export latency to check it against", f.Size, origin(f.Origin))
+		return fmt.Sprintf("%d, %s: no export latency to check it against", f.Size, origin(f.Origin)), true
 	case advise.DelayRaised:
 		return fmt.Sprintf("%s, raised from %s (%s): a full batch's export takes %s; at or below that the timer fires during every export and batches split at random (model: %.0f spans on average instead of %d), halving the ceiling",
-			f.To, f.From, origin(f.Origin), rd(f.ExportLatency), f.RaceBatch, f.Batch)
+			f.To, f.From, origin(f.Origin), rd(f.ExportLatency), f.RaceBatch, f.Batch), true
 	case advise.DelayKept:
 		if f.ExportLatency <= 0 {
-			return fmt.Sprintf("%s, %s", f.Delay, origin(f.Origin))
+			return fmt.Sprintf("%s, %s", f.Delay, origin(f.Origin)), true
 		}
-		return fmt.Sprintf("%s, %s: %.0f× a full batch's export of %s, so the timer never races the export", f.Delay, origin(f.Origin), f.Multiple, rd(f.ExportLatency))
+		return fmt.Sprintf("%s, %s: %.0f× a full batch's export of %s, so the timer never races the export", f.Delay, origin(f.Origin), f.Multiple, rd(f.ExportLatency)), true
 	case advise.DelayRegime:
 		return fmt.Sprintf("at %d/s the model has the worker in its %s regime: batches of %.0f spans, %.1f exports/s, and a span reaches the collector at worst %s after it ends",
-			f.Rate, f.Regime, f.Batch, f.ExportsPerSec, rd(f.Staleness))
+			f.Rate, f.Regime, f.Batch, f.ExportsPerSec, rd(f.Staleness)), true
 	case advise.DelayFresher:
-		return fmt.Sprintf("fresher spans cost little: for spans at most %s old at the collector at %d/s, the model allows a delay of up to %s", f.Target, f.Rate, rd(f.MaxDelay))
+		return fmt.Sprintf("fresher spans cost little: for spans at most %s old at the collector at %d/s, the model allows a delay of up to %s", f.Target, f.Rate, rd(f.MaxDelay)), true
+	}
+	return "", false
+}
+
+// queueReason writes the queue's reasons.
+func queueReason(figures any) (string, bool) {
+	rd := roundDur
+	switch f := figures.(type) {
 	case advise.QueueSized:
 		burst := ""
 		if f.BurstSpanRate > 0 {
@@ -100,25 +126,33 @@ func reasonText(r advise.Reason) string {
 			kept = fmt.Sprintf("the same as %s", origin(f.Origin))
 		}
 		return fmt.Sprintf("the model's fullest queue for a peak of %.0f spans/s%s with exports of %s is %d spans (at least one batch of %d); %d× headroom rounds up to %d; %s",
-			f.PeakSpanRate, burst, rd(f.ExportLatency), f.Need, f.Batch, f.Factor, f.Want, kept)
+			f.PeakSpanRate, burst, rd(f.ExportLatency), f.Need, f.Batch, f.Factor, f.Want, kept), true
 	case advise.QueueForTimeout:
-		return fmt.Sprintf("raised to %d so that an export held for the whole exporter timeout of %s fills at most the queue: %.0f spans/s × %s = %d spans", f.To, f.Timeout, f.SpanRate, f.Timeout, f.Need)
+		return fmt.Sprintf("raised to %d so that an export held for the whole exporter timeout of %s fills at most the queue: %.0f spans/s × %s = %d spans", f.To, f.Timeout, f.SpanRate, f.Timeout, f.Need), true
 	case advise.QueueMeasuredLoss:
-		return fmt.Sprintf("measured: %s (queue %d, batch %d) lost %d of %d spans (%.1f%%) at %d/s", f.Variant, f.Queue, f.Batch, f.Lost, f.Ended, f.LossPct, f.Rate)
+		return fmt.Sprintf("measured: %s (queue %d, batch %d) lost %d of %d spans (%.1f%%) at %d/s", f.Variant, f.Queue, f.Batch, f.Lost, f.Ended, f.LossPct, f.Rate), true
 	case advise.QueueFault:
 		return fmt.Sprintf("this run's sink fault of %s brings %.0f spans at the peak; a queue of %d holds %s of them, the rest is lost whatever the queue's size, unless it holds them all (%.0f MiB)",
-			f.Window, f.Spans, f.Queue, rd(f.Holds), f.FullMiB)
+			f.Window, f.Spans, f.Queue, rd(f.Holds), f.FullMiB), true
 	case advise.QueueMemory:
-		return fmt.Sprintf("a full queue keeps about %.1f MiB alive (%d spans × %d B measured per queued span), plus %.0f KiB of slots allocated up front", f.HeldMiB, f.Queue, f.BytesPerSpan, f.SlotsKiB)
+		return fmt.Sprintf("a full queue keeps about %.1f MiB alive (%d spans × %d B measured per queued span), plus %.0f KiB of slots allocated up front", f.HeldMiB, f.Queue, f.BytesPerSpan, f.SlotsKiB), true
 	case advise.QueueUnsized:
-		return fmt.Sprintf("%d, %s: the model finds no queue that holds the peak (%s)", f.Queue, origin(f.Origin), f.Detail)
+		return fmt.Sprintf("%d, %s: the model finds no queue that holds the peak (%s)", f.Queue, origin(f.Origin), f.Detail), true
+	}
+	return "", false
+}
+
+// timeoutReason writes the timeouts' reasons.
+func timeoutReason(figures any) (string, bool) {
+	rd := roundDur
+	switch f := figures.(type) {
 	case advise.ExporterBound:
 		return fmt.Sprintf("%s: one export can hold the worker for up to this long, every retry included; meanwhile %.0f spans arrive (%.0f spans/s × %s), and the queue of %d holds %s of arrivals",
-			f.Timeout, f.Arrivals, f.SpanRate, f.Timeout, f.Queue, rd(f.Holds))
+			f.Timeout, f.Arrivals, f.SpanRate, f.Timeout, f.Queue, rd(f.Holds)), true
 	case advise.ExporterTooLong:
-		return fmt.Sprintf("%s, %s, would let %.0f spans arrive during one stuck export, %.0f more than the queue holds, all dropped", f.Timeout, origin(f.Origin), f.Arrivals, f.Over)
+		return fmt.Sprintf("%s, %s, would let %.0f spans arrive during one stuck export, %.0f more than the queue holds, all dropped", f.Timeout, origin(f.Origin), f.Arrivals, f.Over), true
 	case advise.ExporterFloor:
-		return fmt.Sprintf("no shorter than %s: %d× the mean export of %s, and at least %s, so that a slow but healthy export is not cut", f.Floor, f.Factor, rd(f.ExportMean), f.Min)
+		return fmt.Sprintf("no shorter than %s: %d× the mean export of %s, and at least %s, so that a slow but healthy export is not cut", f.Floor, f.Factor, rd(f.ExportMean), f.Min), true
 	case advise.FaultEvidence:
 		back := ""
 		switch {
@@ -129,48 +163,56 @@ func reasonText(r advise.Reason) string {
 			back = "; spans came back " + rd(f.SpansBack).String() + " after the fault"
 		}
 		return fmt.Sprintf("measured with this run's %s sink fault at %d/s: %s (export bound %s, queue %d) lost %d of %d spans (dropped %d, failed %d)%s",
-			f.Window, f.Rate, f.Variant, f.Bound, f.Queue, f.Lost, f.Ended, f.Dropped, f.Failed, back)
+			f.Window, f.Rate, f.Variant, f.Bound, f.Queue, f.Lost, f.Ended, f.Dropped, f.Failed, back), true
 	case advise.ExportTimeoutSame:
-		return fmt.Sprintf("%s, %s: the same as the exporter timeout, so either bounds the worker at %s", f.Timeout, origin(f.Origin), f.Timeout)
+		return fmt.Sprintf("%s, %s: the same as the exporter timeout, so either bounds the worker at %s", f.Timeout, origin(f.Origin), f.Timeout), true
 	case advise.ExportTimeoutLowered:
 		before := f.Before.String()
 		if f.Before <= 0 {
 			before = "no bound"
 		}
 		return fmt.Sprintf("%s, the exporter timeout: the processor cuts each export's context at this; %s (%s) would let an exporter without a timeout of its own hold the worker for that long while %.0f spans arrive",
-			f.Timeout, before, origin(f.Origin), f.Arrivals)
+			f.Timeout, before, origin(f.Origin), f.Arrivals), true
+	}
+	return "", false
+}
+
+// retryReason writes the retry policy's and blocking's reasons.
+func retryReason(figures any) (string, bool) {
+	rd := roundDur
+	switch f := figures.(type) {
 	case advise.RetryPolicy:
 		return fmt.Sprintf("on, first backoff %s, at most %s apart, for at most %s: about %d retries fit in the %s timeout, so a transient UNAVAILABLE or RESOURCE_EXHAUSTED is retried before the export gives up (no standard variable sets this: it needs otlptracegrpc.WithRetry in code)",
-			f.Initial, f.Max, f.Elapsed, f.Tries, f.Timeout)
+			f.Initial, f.Max, f.Elapsed, f.Tries, f.Timeout), true
 	case advise.RetryDefaultsTooSlow:
 		if f.None {
 			return fmt.Sprintf("not the exporter's defaults: their first backoff of %s is randomised to %s–%s, longer than the %s timeout, so a retryable failure never gets a retry: the worker waits out the timeout and the batch is lost anyway",
-				f.Default, f.Low, f.High, f.Timeout)
+				f.Default, f.Low, f.High, f.Timeout), true
 		}
 		return fmt.Sprintf("not the exporter's defaults: their first backoff of %s is randomised to %s–%s, so within the %s timeout a retryable failure gets at most one retry, and the worker waits %s or more for it",
-			f.Default, f.Low, f.High, f.Timeout, f.Low)
+			f.Default, f.Low, f.High, f.Timeout, f.Low), true
 	case advise.RetryFailures:
 		var parts []string
 		for _, v := range slices.Sorted(maps.Keys(f.ByCode)) {
 			parts = append(parts, fmt.Sprintf("%s: %s", v, codes(f.ByCode[v])))
 		}
-		return fmt.Sprintf("failed exports at %d/s in this run, by gRPC code: %s", f.Rate, strings.Join(parts, "; "))
+		return fmt.Sprintf("failed exports at %d/s in this run, by gRPC code: %s", f.Rate, strings.Join(parts, "; ")), true
 	case advise.BlockingOff:
 		if f.SpanRate <= 0 {
-			return fmt.Sprintf("off: with blocking, once the queue is full OnEnd waits on the request path until the worker frees a slot, up to the exporter timeout of %s", f.Timeout)
+			return fmt.Sprintf("off: with blocking, once the queue is full OnEnd waits on the request path until the worker frees a slot, up to the exporter timeout of %s", f.Timeout), true
 		}
 		return fmt.Sprintf("off: with blocking, once the queue is full OnEnd waits on the request path, without limit, until the worker frees a slot; a stuck export fills a queue of %d in %s at %.0f spans/s, after which every request waits for it, up to the exporter timeout of %s",
-			f.Queue, rd(f.FillTime), f.SpanRate, f.Timeout)
+			f.Queue, rd(f.FillTime), f.SpanRate, f.Timeout), true
 	case advise.BlockingMeasured:
 		twin := ""
 		if f.Twin != "" {
 			twin = fmt.Sprintf(", against %s and %+.1f%% for %s without blocking", rd(f.TwinOnEndMax), f.TwinP99Pct, f.Twin)
 		}
-		return fmt.Sprintf("measured: %s at %d/s held a request in OnEnd for up to %s, p99 overhead %+.1f%%%s", f.Variant, f.Rate, rd(f.OnEndMax), f.P99Pct, twin)
+		return fmt.Sprintf("measured: %s at %d/s held a request in OnEnd for up to %s, p99 overhead %+.1f%%%s", f.Variant, f.Rate, rd(f.OnEndMax), f.P99Pct, twin), true
 	case advise.BlockingThrottle:
-		return fmt.Sprintf("past the ceiling of %.0f spans/s the model has a blocking processor throttle the service to %.0f requests/s instead of dropping spans", f.Ceiling, f.RequestsPerSec)
+		return fmt.Sprintf("past the ceiling of %.0f spans/s the model has a blocking processor throttle the service to %.0f requests/s instead of dropping spans", f.Ceiling, f.RequestsPerSec), true
 	}
-	return fmt.Sprintf("%s: %+v", r.Kind(), r.Figures)
+	return "", false
 }
 
 // adviceNoteText is the sentence of an advice note.

@@ -105,6 +105,22 @@ func Run(ctx context.Context, o Options) (string, *Result, error) {
 	}
 	_ = save()
 
+	if err := o.search(ctx, dir, res, say); err != nil || !res.Choice.Qualified {
+		_ = save()
+		return dir, res, err
+	}
+	_ = save()
+	if err := o.confirm(ctx, dir, res, say); err != nil {
+		_ = save()
+		return dir, res, err
+	}
+	return dir, res, save()
+}
+
+// search measures the plan's candidates against the baseline, judges them
+// and chooses, as the recommender does.
+func (o Options) search(ctx context.Context, dir string, res *Result, say func(string, ...any)) error {
+	s := o.Spec
 	vs := []profile.Variant{{Name: "none", Kind: profile.KindNone}}
 	for _, c := range res.Plan { // the defaults first
 		vs = append(vs, c.Variant())
@@ -113,37 +129,33 @@ func Run(ctx context.Context, o Options) (string, *Result, error) {
 	run, sum, err := o.measure(ctx, dir, "tune-search", vs, 3, s.Duration)
 	res.SearchRun = run
 	if err != nil {
-		_ = save()
-		return dir, res, err
+		return err
 	}
 	res.Verdicts = Judge(sum, s.Budget)
 	res.Choice, res.Relax = Choose(sum, res.Verdicts)
-	name := res.Choice.Variant
-	if !res.Choice.Qualified {
-		_ = save()
-		return dir, res, nil
-	}
 	for i := range res.Plan {
-		if res.Plan[i].Name == name {
+		if res.Choice.Qualified && res.Plan[i].Name == res.Choice.Variant {
 			res.Chosen = &res.Plan[i]
 		}
 	}
-	v := res.Chosen.Variant()
-	_ = save()
+	return nil
+}
 
-	say("confirming %s: 3 repetitions of %v", name, 2*s.Duration)
-	run, sum, err = o.measure(ctx, dir, "tune-confirm", []profile.Variant{{Name: "none", Kind: profile.KindNone}, v}, 3, 2*s.Duration)
+// confirm measures the chosen candidate again, longer: it must lose no
+// span at all, whatever the budget, and meet every budget.
+func (o Options) confirm(ctx context.Context, dir string, res *Result, say func(string, ...any)) error {
+	s := o.Spec
+	say("confirming %s: 3 repetitions of %v", res.Chosen.Name, 2*s.Duration)
+	run, sum, err := o.measure(ctx, dir, "tune-confirm", []profile.Variant{{Name: "none", Kind: profile.KindNone}, res.Chosen.Variant()}, 3, 2*s.Duration)
 	res.ConfirmRun = run
 	if err != nil {
-		_ = save()
-		return dir, res, err
+		return err
 	}
 	if cv := Judge(sum, s.Budget); len(cv) == 1 {
 		res.Confirm = &cv[0]
-		// The confirmation must show no loss at all, whatever the budget.
 		res.Confirmed = cv[0].Qualifies() && cv[0].LossPct == 0
 	}
-	return dir, res, save()
+	return nil
 }
 
 // measure runs variants at the peak rate with the spec's collector and
