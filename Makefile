@@ -27,8 +27,12 @@ smoke: build
 
 # One package at a time (-p 1): the end-to-end tests measure latency, and a
 # neighbour package's load on a 2-core machine is noise they would measure.
+# Then a few seconds of fuzzing of the profile decoder and of the sink's
+# export path, one worker each; a crasher lands in testdata/fuzz/.
 test:
 	$(GO) test -race -count=1 -p 1 -timeout 20m ./...
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=5s -fuzzminimizetime=2s -parallel=1 ./internal/profile
+	$(GO) test -run='^$$' -fuzz=FuzzExport -fuzztime=5s -fuzzminimizetime=2s -parallel=1 ./internal/sink
 
 lint:
 	$(GO) vet ./...

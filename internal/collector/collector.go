@@ -10,9 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/otelbench/otelbench/internal/proc"
 )
 
 // DefaultStartTimeout bounds how long Start waits for the collector to
@@ -69,15 +72,11 @@ type Options struct {
 // goroutine waits for it.
 type Collector struct {
 	params      configParams
-	pid         int
 	configPath  string
 	logPath     string
 	stopTimeout time.Duration
-	client      *http.Client // for the metrics endpoint; loopback, no proxy
-
-	log     *os.File      // the collector's output; closed once it has exited
-	exited  chan struct{} // closed when the process has been reaped
-	waitErr error         // cmd.Wait's result, readable once exited is closed
+	client      *http.Client  // for the metrics endpoint; loopback, no proxy
+	p           *proc.Process // the collector process, its output in logPath
 
 	stopOnce sync.Once
 	stopErr  error
@@ -150,7 +149,6 @@ func startOnce(ctx context.Context, opts Options) (*Collector, error) {
 		logPath:     filepath.Join(opts.Dir, logFile),
 		stopTimeout: opts.StopTimeout,
 		client:      newMetricsClient(),
-		exited:      make(chan struct{}),
 	}
 	if c.stopTimeout <= 0 {
 		c.stopTimeout = DefaultStopTimeout
@@ -158,26 +156,13 @@ func startOnce(ctx context.Context, opts Options) (*Collector, error) {
 	if err := os.WriteFile(c.configPath, renderConfig(c.params), 0o644); err != nil {
 		return nil, fmt.Errorf("writing collector configuration: %w", err)
 	}
-	if c.log, err = os.Create(c.logPath); err != nil {
-		return nil, fmt.Errorf("creating collector log: %w", err)
-	}
-
-	cmd := exec.Command(opts.Binary, collectorArgs(c.configPath)...)
-	cmd.Env = append(os.Environ(), opts.Env...)
-	cmd.Dir = opts.Dir
-	var out io.Writer = c.log
-	if opts.Stderr != nil {
-		out = io.MultiWriter(c.log, opts.Stderr)
-		// The copying goroutine ends with the process; bound it anyway.
-		cmd.WaitDelay = time.Second
-	}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := c.run(cmd); err != nil {
+	env := append(os.Environ(), opts.Env...)
+	if err := c.run(opts.Binary, collectorArgs(c.configPath), env, opts.Dir, opts.Stderr); err != nil {
 		return nil, fmt.Errorf("starting collector %s: %w", opts.Binary, err)
 	}
 
 	if err := c.waitReady(ctx); err != nil {
-		c.kill()
+		_ = c.kill()
 		c.client.CloseIdleConnections()
 		tail := c.logTail()
 		if isAddrInUse(tail) {
@@ -195,20 +180,21 @@ func newMetricsClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{Proxy: nil, DisableCompression: true}}
 }
 
-// run starts cmd in a process group of its own and reaps it in a
-// goroutine that closes c.log and then c.exited. On error it closes c.log.
-func (c *Collector) run(cmd *exec.Cmd) error {
-	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		c.log.Close()
+// logTailLines is how many of the collector's last lines of output an
+// error message quotes.
+const logTailLines = 40
+
+// run starts bin in a process group of its own, with exactly env as its
+// environment, in dir, its output going to c.logPath and to tee (if set).
+func (c *Collector) run(bin string, args, env []string, dir string, tee io.Writer) error {
+	p, err := proc.Start(context.Background(), proc.Options{
+		Path: bin, Args: args, Env: env, Dir: dir,
+		LogPath: c.logPath, Tee: tee, TailLines: logTailLines,
+	})
+	if err != nil {
 		return err
 	}
-	c.pid = cmd.Process.Pid
-	go func() {
-		c.waitErr = cmd.Wait()
-		c.log.Close()
-		close(c.exited)
-	}()
+	c.p = p
 	return nil
 }
 
@@ -232,7 +218,7 @@ func (c *Collector) MetricsURL() string {
 
 // Pid is the collector's process id, also its process group id.
 func (c *Collector) Pid() int {
-	return c.pid
+	return c.p.Pid()
 }
 
 // ConfigPath is the configuration file the collector runs with.
@@ -248,7 +234,7 @@ func (c *Collector) LogPath() string {
 // Exited is closed when the collector process has ended, whether by Stop
 // or on its own.
 func (c *Collector) Exited() <-chan struct{} {
-	return c.exited
+	return c.p.Exited()
 }
 
 // Stop ends the collector: SIGTERM, which makes it drain its pipeline and
@@ -267,30 +253,17 @@ func (c *Collector) Stop(ctx context.Context) error {
 
 // stop does Stop's work once.
 func (c *Collector) stop(ctx context.Context) error {
-	select {
-	case <-c.exited:
-		return fmt.Errorf("collector (pid %d) had exited before Stop: %v%s", c.pid, c.waitErr, indent(c.logTail()))
-	default:
+	_, err := c.p.Stop(ctx, c.stopTimeout)
+	switch {
+	case errors.Is(err, proc.ErrExited):
+		return fmt.Errorf("collector (pid %d) %w%s", c.Pid(), err, indent(c.logTail()))
+	case err != nil:
+		return fmt.Errorf("collector (pid %d) %w", c.Pid(), err)
 	}
-	_ = syscall.Kill(c.pid, syscall.SIGTERM)
-	timer := time.NewTimer(c.stopTimeout)
-	defer timer.Stop()
-	var why string
-	select {
-	case <-c.exited:
-		if c.waitErr != nil && !killedBy(c.waitErr, syscall.SIGTERM) {
-			return fmt.Errorf("collector (pid %d) exited after SIGTERM with %v%s", c.pid, c.waitErr, indent(c.logTail()))
-		}
-		return nil
-	case <-timer.C:
-		why = fmt.Sprintf("did not exit within %v of SIGTERM", c.stopTimeout)
-	case <-ctx.Done():
-		why = fmt.Sprintf("was still draining when Stop's context ended (%v)", context.Cause(ctx))
+	if werr := c.p.Err(); werr != nil && !killedBy(werr, syscall.SIGTERM) {
+		return fmt.Errorf("collector (pid %d) exited after SIGTERM with %v%s", c.Pid(), werr, indent(c.logTail()))
 	}
-	if err := c.kill(); err != nil {
-		return fmt.Errorf("collector (pid %d) %s; %w", c.pid, why, err)
-	}
-	return fmt.Errorf("collector (pid %d) %s; killed", c.pid, why)
+	return nil
 }
 
 // killedBy reports whether a process that ended with err died of sig. The
@@ -305,40 +278,15 @@ func killedBy(err error, sig syscall.Signal) bool {
 	return ok && ws.Signaled() && ws.Signal() == sig
 }
 
-// killWait bounds the wait for a killed process to be reaped.
-const killWait = 5 * time.Second
-
 // kill sends SIGKILL to the collector's process group and waits, bounded,
 // for the collector to be reaped.
 func (c *Collector) kill() error {
-	_ = syscall.Kill(-c.pid, syscall.SIGKILL)
-	timer := time.NewTimer(killWait)
-	defer timer.Stop()
-	select {
-	case <-c.exited:
-		return nil
-	case <-timer.C:
-		return fmt.Errorf("not reaped within %v of SIGKILL", killWait)
-	}
+	return c.p.Kill()
 }
 
-// logTailBytes is how much of the collector's log an error message quotes.
-const logTailBytes = 4096
-
-// logTail returns the end of the collector's log, for error messages.
+// logTail returns the collector's last lines of output, for error messages.
 func (c *Collector) logTail() string {
-	f, err := os.Open(c.logPath)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > logTailBytes {
-		if _, err := f.Seek(-logTailBytes, io.SeekEnd); err != nil {
-			return ""
-		}
-	}
-	b, _ := io.ReadAll(f)
-	return string(b)
+	return strings.Join(c.p.Tail(), "\n")
 }
 
 // indent formats a log tail to follow an error message on lines of its own.
@@ -346,5 +294,5 @@ func indent(tail string) string {
 	if tail == "" {
 		return ""
 	}
-	return "\ncollector log (last " + strconv.Itoa(len(tail)) + " bytes):\n" + tail
+	return "\ncollector log (last " + strconv.Itoa(strings.Count(tail, "\n")+1) + " lines):\n" + tail
 }

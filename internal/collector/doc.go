@@ -7,7 +7,8 @@
 // (an OTLP/gRPC receiver on a free loopback port, optionally the batch
 // processor, the nop exporter, and the collector's own metrics in
 // Prometheus form on a second free loopback port), starts the process in a
-// group of its own that dies with us, and returns once both ports answer.
+// group of its own (under internal/proc) that dies with us on Linux, and
+// returns once both ports answer.
 // Endpoint is the value for OTEL_EXPORTER_OTLP_ENDPOINT.
 //
 // Counters scrapes the collector's own metrics and reports how many spans

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -178,16 +177,9 @@ func TestStop(t *testing.T) {
 			c := &Collector{
 				logPath:     filepath.Join(dir, logFile),
 				stopTimeout: 200 * time.Millisecond,
-				exited:      make(chan struct{}),
 				client:      newMetricsClient(),
 			}
-			var err error
-			if c.log, err = os.Create(c.logPath); err != nil {
-				t.Fatal(err)
-			}
-			cmd := exec.Command("/bin/sh", "-c", tc.script)
-			cmd.Stdout, cmd.Stderr = c.log, c.log
-			if err := c.run(cmd); err != nil {
+			if err := c.run("/bin/sh", []string{"-c", tc.script}, nil, dir, nil); err != nil {
 				t.Fatal(err)
 			}
 			if tc.exited {
@@ -195,7 +187,7 @@ func TestStop(t *testing.T) {
 			} else {
 				time.Sleep(50 * time.Millisecond) // let the shell set its trap
 			}
-			err = c.Stop(t.Context())
+			err := c.Stop(t.Context())
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Errorf("Stop: %v", err)

@@ -45,8 +45,8 @@ func (c *Collector) waitReady(ctx context.Context) error {
 			return nil
 		}
 		select {
-		case <-c.exited:
-			return fmt.Errorf("collector exited before it was ready: %v", c.waitErr)
+		case <-c.p.Exited():
+			return fmt.Errorf("collector exited before it was ready: %s", c.p.ExitStatus())
 		case <-ctx.Done():
 			missing := "its ready log line"
 			switch {

@@ -63,6 +63,16 @@ type Loaded struct {
 	Cells []Cell
 	// Unfinished names the planned cells with no cell.json (not run, or interrupted).
 	Unfinished []string
+	// Dead reports that run.json says the run is running but the process
+	// measuring it is gone (killed, crashed, or the machine went down), so
+	// it never will finish: nobody holds its LockFile. Cells holds what it
+	// measured before it died. A run from before run locks, which has no
+	// LockFile, is never Dead.
+	Dead bool
+	// LastSeen is, for a Dead run, the last sign of its process's life: the
+	// latest modification time of a file in the run directory. The process
+	// died after it. Zero unless Dead.
+	LastSeen time.Time
 }
 
 // Open reads a run directory: run.json and every cell.json. A directory
@@ -111,6 +121,7 @@ func Open(path string) (*Loaded, error) {
 			l.Cells = append(l.Cells, c)
 		}
 	}
+	l.markDead()
 	return l, nil
 }
 

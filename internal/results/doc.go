@@ -6,6 +6,8 @@
 //	run.json                 the profile, the environment fingerprint and every
 //	                         variable given to every target; rewritten at the end
 //	                         with the final status (complete or interrupted)
+//	run.lock                 empty; flocked by the measuring process while it runs,
+//	                         so that a run whose process died can be told (Loaded.Dead)
 //	cells/NNN-<variant>-r<rate>-rep<k>/
 //	    results.gob          raw vegeta results of the measured attack, in vegeta's
 //	                         own gob format (vegeta report / vegeta plot read it)
@@ -18,5 +20,7 @@
 //	report.md                the human report, written at the end of the run
 //
 // Every JSON file is written atomically (temporary file, then rename), so an
-// interrupted run leaves only whole files behind.
+// interrupted run leaves only whole files behind. Open refuses a directory
+// whose run.json or cell.json is not one of this schema with an
+// *InvalidRunError.
 package results

@@ -16,20 +16,20 @@ import (
 type InvalidRunError struct {
 	// Path is the run directory, or the file at fault in it.
 	Path string
-	// Reason says what is wrong, such as "schema 99; this otelbench reads
-	// schema 1".
+	// Reason says what is wrong with Path, such as "is null" or "has
+	// schema 99; this otelbench reads schema 1".
 	Reason string
 	// Err is the error underneath, such as a JSON syntax error; nil when
 	// Reason says it all.
 	Err error
 }
 
-// Error returns "path: reason", followed by the error underneath if any.
+// Error returns "path reason", followed by the error underneath if any.
 func (e *InvalidRunError) Error() string {
 	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Path, e.Reason, e.Err)
+		return fmt.Sprintf("%s %s: %v", e.Path, e.Reason, e.Err)
 	}
-	return e.Path + ": " + e.Reason
+	return e.Path + " " + e.Reason
 }
 
 // Unwrap returns the error underneath.
@@ -65,7 +65,7 @@ func readRunFile(path string, v any, schema *int) error {
 	case *schema == 0:
 		return invalid(nil, "has no schema; this otelbench reads schema %d", SchemaVersion)
 	case *schema != SchemaVersion:
-		return invalid(nil, "schema %d; this otelbench reads schema %d", *schema, SchemaVersion)
+		return invalid(nil, "has schema %d; this otelbench reads schema %d", *schema, SchemaVersion)
 	}
 	return nil
 }

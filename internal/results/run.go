@@ -16,7 +16,7 @@ type Status string
 
 // The statuses of runs and cells.
 const (
-	StatusRunning     Status = "running"     // being measured now, or the process died
+	StatusRunning     Status = "running"     // being measured now, or its process died (Loaded.Dead)
 	StatusComplete    Status = "complete"    // every cell ran (some may have failed)
 	StatusInterrupted Status = "interrupted" // stopped early (Ctrl-C); what was measured is kept
 	StatusOK          Status = "ok"          // a cell measured as planned

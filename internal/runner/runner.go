@@ -76,11 +76,23 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	} else if _, err := os.Stat(opts.TargetBin); err != nil {
 		return "", fmt.Errorf("target binary: %w", err)
 	}
+	// The sink checks its faults when it starts, but the run directory
+	// exists by then: a run that cannot start must leave none behind.
+	faults := sinkFaults(p.Sink)
+	if err := faults.Validate(); err != nil {
+		return "", err
+	}
 	dir, err := results.Create(opts.ResultsRoot, p.Name, time.Now())
 	if err != nil {
 		return "", err
 	}
-	faults := sinkFaults(p.Sink)
+	// Held until Run returns, or the process dies: then results.Open
+	// tells the run, whose run.json still says running, as dead.
+	lock, err := results.LockRun(dir)
+	if err != nil {
+		return dir, err
+	}
+	defer lock.Release()
 	recv, info, err := startReceiver(ctx, p, faults, opts.Otelcol, dir)
 	if err != nil {
 		return dir, err
@@ -96,9 +108,38 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		seed = rand.Uint64()>>1 | 1 // positive, so a profile can repeat it
 	}
 	cells := plan(p, seed)
+	if err := r.recordStart(ctx, cells, seed, info); err != nil {
+		return dir, err
+	}
+	failed, err := r.measureAll(ctx, cells)
+	if err != nil {
+		return dir, err
+	}
+	r.run.Finished = time.Now().UTC()
+	r.run.Status = results.StatusComplete
+	if ctx.Err() != nil {
+		r.run.Status = results.StatusInterrupted
+	}
+	if err := r.writeRun(); err != nil {
+		return dir, err
+	}
+	if ctx.Err() != nil {
+		return dir, fmt.Errorf("%w: %v", ErrInterrupted, context.Cause(ctx))
+	}
+	if failed > 0 {
+		return dir, fmt.Errorf("%w: %d of %d cells; the report says why", ErrCellsFailed, failed, len(cells))
+	}
+	return dir, nil
+}
+
+// recordStart writes run.json before the first cell: the profile and the
+// seed, the environment, the receiver, each variant's setup and the cells
+// planned.
+func (r *Runner) recordStart(ctx context.Context, cells []cellPlan, seed uint64, info results.SinkInfo) error {
+	opts, p := r.opts, r.opts.Profile
 	r.run = results.Run{
 		Schema:      results.SchemaVersion,
-		ID:          filepath.Base(dir),
+		ID:          filepath.Base(r.dir),
 		Status:      results.StatusRunning,
 		Seed:        seed,
 		Pinning:     opts.Pin,
@@ -118,15 +159,18 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	for _, c := range cells {
 		r.run.Cells = append(r.run.Cells, c.dir)
 	}
-	if err := r.writeRun(); err != nil {
-		return dir, err
-	}
+	return r.writeRun()
+}
 
+// measureAll measures the cells in order until ctx ends, writing each
+// cell.json as soon as the cell is measured, and returns how many failed.
+// Its error is one of writing a cell.json.
+func (r *Runner) measureAll(ctx context.Context, cells []cellPlan) (failed int, err error) {
+	opts := r.opts
 	start := time.Now()
 	if opts.Live && opts.Progress != nil {
 		r.live = newLiveStatus(opts.Progress, len(cells), start)
 	}
-	failed := 0
 	for i, c := range cells {
 		if ctx.Err() != nil {
 			break
@@ -138,8 +182,8 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		if r.live != nil {
 			r.live.end()
 		}
-		if err := results.WriteJSON(filepath.Join(dir, results.CellsDir, c.dir, results.CellFile), cell); err != nil {
-			return dir, err
+		if err := results.WriteJSON(filepath.Join(r.dir, results.CellsDir, c.dir, results.CellFile), cell); err != nil {
+			return failed, err
 		}
 		r.recordEffective(cell)
 		if cell.Status == results.StatusFailed {
@@ -149,21 +193,7 @@ func Run(ctx context.Context, opts Options) (string, error) {
 			progressLine(opts.Progress, i+1, len(cells), time.Since(start), cell)
 		}
 	}
-	r.run.Finished = time.Now().UTC()
-	r.run.Status = results.StatusComplete
-	if ctx.Err() != nil {
-		r.run.Status = results.StatusInterrupted
-	}
-	if err := r.writeRun(); err != nil {
-		return dir, err
-	}
-	if ctx.Err() != nil {
-		return dir, fmt.Errorf("%w: %v", ErrInterrupted, context.Cause(ctx))
-	}
-	if failed > 0 {
-		return dir, fmt.Errorf("%w: %d of %d cells; the report says why", ErrCellsFailed, failed, len(cells))
-	}
-	return dir, nil
+	return failed, nil
 }
 
 func (r *Runner) writeRun() error {

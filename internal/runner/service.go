@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/otelbench/otelbench/internal/loopback"
 	"github.com/otelbench/otelbench/internal/proc"
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/wire"
@@ -67,15 +68,9 @@ func (s Service) Validate() error {
 }
 
 // IsLoopbackHost reports whether host, from a URL, names the loopback
-// interface: localhost or an address in 127.0.0.0/8 or ::1. Everything
-// otelbench loads or exports to must be.
-func IsLoopbackHost(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// interface (loopback.IsHost). Everything otelbench loads or exports to
+// must be.
+func IsLoopbackHost(host string) bool { return loopback.IsHost(host) }
 
 // serviceEnv is a user service's environment for variant v: its standard
 // variables, the sink's endpoint and the essentials of a shell. Kind none

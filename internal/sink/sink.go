@@ -11,6 +11,8 @@ import (
 
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
+
+	"github.com/otelbench/otelbench/internal/loopback"
 )
 
 // DefaultListen is the address a Sink listens on when Options.Listen is
@@ -31,7 +33,8 @@ const closeGrace = 2 * time.Second
 // Options configures a Sink. The zero value is a well-behaved sink on
 // DefaultListen.
 type Options struct {
-	// Listen is the TCP address to listen on; "" means DefaultListen.
+	// Listen is the TCP address to listen on, host:port with a loopback
+	// host (see loopback.CheckListen); "" means DefaultListen.
 	Listen string
 	// Delay is how long the sink holds each Export call before it
 	// answers. Zero or negative means no delay. See Sink.SetDelay. It is
@@ -90,6 +93,9 @@ func Start(ctx context.Context, opts Options) (*Sink, error) {
 	if addr == "" {
 		addr = DefaultListen
 	}
+	if err := loopback.CheckListen(addr); err != nil {
+		return nil, fmt.Errorf("sink: listening on %q: %w", addr, err)
+	}
 	var lc net.ListenConfig
 	lis, err := lc.Listen(ctx, "tcp", addr)
 	if err != nil {
@@ -127,21 +133,9 @@ func (s *Sink) Addr() string {
 // Endpoint returns the sink's address as an insecure OTLP endpoint URL,
 // such as "http://127.0.0.1:40123": the form OTEL_EXPORTER_OTLP_ENDPOINT
 // and otlptracegrpc.WithEndpointURL need (a bare host:port is silently
-// ignored there). A sink bound to an unspecified address (":0") is
-// reached through loopback.
+// ignored there).
 func (s *Sink) Endpoint() string {
-	host, port, err := net.SplitHostPort(s.Addr())
-	if err != nil {
-		return "http://" + s.Addr()
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		if ip.To4() != nil {
-			host = "127.0.0.1"
-		} else {
-			host = "::1"
-		}
-	}
-	return "http://" + net.JoinHostPort(host, port)
+	return "http://" + s.Addr()
 }
 
 // Stats returns the counters since the last Reset. It copies a few words

@@ -25,51 +25,10 @@ func Parenting(p Phase, strictOrphans bool) Check {
 		return c
 	}
 	ix := newSpanIndex(p.Spans)
+	pf := newParentingFindings()
 	byPath := ix.serversByPath()
-
-	ignored := findings{what: "requests whose server span started a new trace: the inbound traceparent was not extracted (no propagator?)"}
-	missing := findings{what: "requests without a server span in the trace they sent"}
-	several := findings{what: "requests with more than one server span"}
-	wrongParent := findings{what: "server spans whose parent is not the span id of the traceparent sent"}
-	notUnder := findings{what: "spans of a request's trace that do not descend from its server span"}
-	children, direct := 0, 0
 	for _, r := range reqs {
-		servers := ix.servers(r.TraceID)
-		switch len(servers) {
-		case 0:
-			if others := byPath[r.Path]; len(others) > 0 {
-				ignored.add("%s sent traceparent %s; its server span is %s with %s",
-					r, r.Traceparent(), describe(others[0]), describeParent(others[0]))
-			} else {
-				missing.add("%s", missingServer(r, ix))
-			}
-			continue
-		case 1:
-		default:
-			descs := make([]string, len(servers))
-			for i, s := range servers {
-				descs[i] = describe(s) + " with " + describeParent(s)
-			}
-			several.add("%s: %s", r, joinMax(descs, 3))
-			continue
-		}
-		srv := servers[0]
-		if srv.ParentSpanID != r.ParentID || (srv.ParentKnown && !srv.ParentRemote) {
-			wrongParent.add("%s has %s; want parent %s (remote), the span id of the traceparent sent %s",
-				describe(srv), describeParent(srv), r.ParentID, r.Traceparent())
-		}
-		for _, s := range ix.byTrace[r.TraceID] {
-			if s == srv {
-				continue
-			}
-			children++
-			if s.ParentSpanID == srv.SpanID {
-				direct++
-			}
-			if !ix.descendsFrom(s, srv) {
-				notUnder.add("%s has %s, which is not %s nor below it", describe(s), describeParent(s), describe(srv))
-			}
-		}
+		pf.request(r, ix, byPath)
 	}
 
 	broken := findings{what: "spans whose local parent never arrived (broken parent)"}
@@ -86,14 +45,14 @@ func Parenting(p Phase, strictOrphans bool) Check {
 		}
 	}
 
-	for _, f := range []*findings{&ignored, &missing, &several, &wrongParent, &notUnder, &broken, &orphans} {
+	for _, f := range []*findings{&pf.ignored, &pf.missing, &pf.several, &pf.wrongParent, &pf.notUnder, &broken, &orphans} {
 		c.Evidence = append(c.Evidence, f.evidence()...)
 	}
 	c.Evidence = append(c.Evidence, p.unanswered()...)
-	if ignored.n+missing.n+several.n+wrongParent.n+notUnder.n+broken.n+orphans.n > 0 {
+	if pf.ignored.n+pf.missing.n+pf.several.n+pf.wrongParent.n+pf.notUnder.n+broken.n+orphans.n > 0 {
 		c.Status = StatusFail
 		c.Summary = fmt.Sprintf("%d requests with a traceparent: %d started a new trace, %d left no server span, %d several, %d the wrong parent; %d spans not under their server span, %d broken parents, %d orphan roots",
-			len(reqs), ignored.n, missing.n, several.n, wrongParent.n, notUnder.n, broken.n, orphans.n)
+			len(reqs), pf.ignored.n, pf.missing.n, pf.several.n, pf.wrongParent.n, pf.notUnder.n, broken.n, orphans.n)
 		return c
 	}
 	c.Status = StatusPass
@@ -102,8 +61,69 @@ func Parenting(p Phase, strictOrphans bool) Check {
 		orphanNote = "no broken parents"
 	}
 	c.Summary = fmt.Sprintf("%d requests: one server span each, child of the remote parent sent; %d other spans all below it (%d direct children); %s",
-		len(reqs), children, direct, orphanNote)
+		len(reqs), pf.children, pf.direct, orphanNote)
 	return c
+}
+
+// parentingFindings is what Parenting finds about each request.
+type parentingFindings struct {
+	ignored, missing, several, wrongParent, notUnder findings
+	// children counts the other spans of the requests' traces, direct
+	// those whose parent is the server span.
+	children, direct int
+}
+
+func newParentingFindings() *parentingFindings {
+	return &parentingFindings{
+		ignored:     findings{what: "requests whose server span started a new trace: the inbound traceparent was not extracted (no propagator?)"},
+		missing:     findings{what: "requests without a server span in the trace they sent"},
+		several:     findings{what: "requests with more than one server span"},
+		wrongParent: findings{what: "server spans whose parent is not the span id of the traceparent sent"},
+		notUnder:    findings{what: "spans of a request's trace that do not descend from its server span"},
+	}
+}
+
+// request judges one answered request r: one server span in the trace
+// sent, child of the remote parent sent, every other span of the trace
+// below it. byPath finds the server span of a request whose traceparent
+// was ignored.
+func (pf *parentingFindings) request(r Request, ix *spanIndex, byPath map[string][]*sink.Span) {
+	servers := ix.servers(r.TraceID)
+	switch len(servers) {
+	case 0:
+		if others := byPath[r.Path]; len(others) > 0 {
+			pf.ignored.add("%s sent traceparent %s; its server span is %s with %s",
+				r, r.Traceparent(), describe(others[0]), describeParent(others[0]))
+		} else {
+			pf.missing.add("%s", missingServer(r, ix))
+		}
+		return
+	case 1:
+	default:
+		descs := make([]string, len(servers))
+		for i, s := range servers {
+			descs[i] = describe(s) + " with " + describeParent(s)
+		}
+		pf.several.add("%s: %s", r, joinMax(descs, 3))
+		return
+	}
+	srv := servers[0]
+	if srv.ParentSpanID != r.ParentID || (srv.ParentKnown && !srv.ParentRemote) {
+		pf.wrongParent.add("%s has %s; want parent %s (remote), the span id of the traceparent sent %s",
+			describe(srv), describeParent(srv), r.ParentID, r.Traceparent())
+	}
+	for _, s := range ix.byTrace[r.TraceID] {
+		if s == srv {
+			continue
+		}
+		pf.children++
+		if s.ParentSpanID == srv.SpanID {
+			pf.direct++
+		}
+		if !ix.descendsFrom(s, srv) {
+			pf.notUnder.add("%s has %s, which is not %s nor below it", describe(s), describeParent(s), describe(srv))
+		}
+	}
 }
 
 // missingServer explains why request r has no server span at all: nothing

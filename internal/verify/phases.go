@@ -55,26 +55,7 @@ func (v *verifier) runChecks(ctx context.Context, out map[string]Check) error {
 	var seen []Phase
 
 	if v.wants(CheckParenting, CheckNaming, CheckAttributes, CheckDownstream) {
-		traffic := v.phase(ctx, "traffic", v.trafficRequests(tmpl), true)
-		seen = append(seen, traffic)
-		v.spansPerRequest = medianSpans(traffic)
-		if v.wants(CheckParenting) {
-			out[CheckParenting] = Parenting(traffic, !v.opts.user())
-		}
-		if v.wants(CheckNaming) {
-			out[CheckNaming] = Naming(traffic, strings.Contains(tmpl, idPlaceholder))
-		}
-		if v.wants(CheckAttributes) {
-			out[CheckAttributes] = Attributes(traffic)
-		}
-		if v.wants(CheckDownstream) {
-			if v.rec == nil {
-				out[CheckDownstream] = Check{Name: CheckDownstream, Status: StatusNA,
-					Summary: "give -downstream-env NAME: the variable through which the service takes its downstream URL"}
-			} else {
-				out[CheckDownstream] = Downstream(traffic)
-			}
-		}
+		seen = append(seen, v.trafficChecks(ctx, tmpl, out))
 	}
 
 	if v.wants(CheckExcluded) {
@@ -90,18 +71,7 @@ func (v *verifier) runChecks(ctx context.Context, out map[string]Check) error {
 	}
 
 	if v.wants(CheckSampling) {
-		in := SamplingPhases{Ratio: v.opts.ratio()}
-		in.Sampled = v.phase(ctx, "sampled flag set", v.numbered(tmpl, idsSampled, samplingSampled, func(u string) Request {
-			return sampledRequest(u)
-		}), true)
-		in.Unsampled = v.phase(ctx, "sampled flag unset", v.numbered(tmpl, idsUnsampled, samplingUnsampled, func(u string) Request {
-			r := sampledRequest(u)
-			r.Sampled = false
-			return r
-		}), false)
-		in.Root = v.phase(ctx, "no traceparent", v.numbered(tmpl, idsRoot, samplingRoot, func(u string) Request {
-			return Request{URL: u, Path: pathOf(u)}
-		}), false)
+		in := v.samplingPhases(ctx, tmpl)
 		seen = append(seen, in.Sampled, in.Unsampled, in.Root)
 		out[CheckSampling] = Sampling(in)
 	}
@@ -116,6 +86,48 @@ func (v *verifier) runChecks(ctx context.Context, out map[string]Check) error {
 		}
 	}
 	return nil
+}
+
+// trafficChecks sends the traffic phase, makes the checks asked for that
+// judge it and stores them in out. It returns the phase.
+func (v *verifier) trafficChecks(ctx context.Context, tmpl string, out map[string]Check) Phase {
+	traffic := v.phase(ctx, "traffic", v.trafficRequests(tmpl), true)
+	v.spansPerRequest = medianSpans(traffic)
+	if v.wants(CheckParenting) {
+		out[CheckParenting] = Parenting(traffic, !v.opts.user())
+	}
+	if v.wants(CheckNaming) {
+		out[CheckNaming] = Naming(traffic, strings.Contains(tmpl, idPlaceholder))
+	}
+	if v.wants(CheckAttributes) {
+		out[CheckAttributes] = Attributes(traffic)
+	}
+	if v.wants(CheckDownstream) {
+		if v.rec == nil {
+			out[CheckDownstream] = Check{Name: CheckDownstream, Status: StatusNA,
+				Summary: "give -downstream-env NAME: the variable through which the service takes its downstream URL"}
+		} else {
+			out[CheckDownstream] = Downstream(traffic)
+		}
+	}
+	return traffic
+}
+
+// samplingPhases sends the three phases of the sampling check.
+func (v *verifier) samplingPhases(ctx context.Context, tmpl string) SamplingPhases {
+	in := SamplingPhases{Ratio: v.opts.ratio()}
+	in.Sampled = v.phase(ctx, "sampled flag set", v.numbered(tmpl, idsSampled, samplingSampled, func(u string) Request {
+		return sampledRequest(u)
+	}), true)
+	in.Unsampled = v.phase(ctx, "sampled flag unset", v.numbered(tmpl, idsUnsampled, samplingUnsampled, func(u string) Request {
+		r := sampledRequest(u)
+		r.Sampled = false
+		return r
+	}), false)
+	in.Root = v.phase(ctx, "no traceparent", v.numbered(tmpl, idsRoot, samplingRoot, func(u string) Request {
+		return Request{URL: u, Path: pathOf(u)}
+	}), false)
+	return in
 }
 
 // phase sends reqs and returns them with the spans and downstream calls

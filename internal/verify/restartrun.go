@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -105,11 +104,10 @@ func (v *verifier) restartRun(ctx context.Context, name string, mode stopMode) R
 		run.Ended, run.EndedFrom = ended, "its /metrics just before SIGKILL"
 		svc.kill()
 	default:
-		svc.signal(syscall.SIGTERM)
-		gone := svc.waitGone(stopLimit)
+		gone := svc.stop(stopLimit)
 		reqs = ld.stop()
 		if !gone {
-			run.Err = fmt.Sprintf("the service did not exit within %v of SIGTERM%s", stopLimit, svc.stderr.tail())
+			run.Err = fmt.Sprintf("the service did not exit within %v of SIGTERM%s", stopLimit, svc.tail())
 			return run
 		}
 	}

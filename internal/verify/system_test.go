@@ -4,6 +4,7 @@ package verify
 // OTLP/gRPC to the embedded sink and real HTTP over loopback.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,10 +78,23 @@ func cleanEnv() []string {
 }
 
 // syncLog is a log safe for the services' output and progress lines.
-type syncLog struct{ tailWriter }
+type syncLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
 
-// String returns what the log holds (its tail).
-func (l *syncLog) String() string { return l.tail() }
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns what the log holds.
+func (l *syncLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
 
 // checkOf returns the named check of r, failing the test if absent.
 func checkOf(t *testing.T, r Report, name string) Check {
