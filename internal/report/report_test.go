@@ -262,7 +262,7 @@ func TestRunningStatus(t *testing.T) {
 	if err := Text(&b, analyse(t, f)); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "status running (still running, or its process died") {
+	if !strings.Contains(b.String(), "status running: still being measured, 60 of 60 cells so far") {
 		t.Errorf("a running run's report does not say so:\n%s", firstLines(b.String(), 5))
 	}
 }
@@ -394,5 +394,18 @@ func TestWriteError(t *testing.T) {
 				t.Errorf("%s: no error from a writer that fails after %d bytes", f.ext, n)
 			}
 		}
+	}
+}
+
+// TestDiedStatus: a run whose process died says so, with what it measured.
+func TestDiedStatus(t *testing.T) {
+	a := sampleAnalysis(t)
+	a.Died, a.LastSeen, a.Cells = true, resultstest.T0.Add(time.Minute), 12
+	var b bytes.Buffer
+	if err := Text(&b, a); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "status died: the process measuring it is gone (last seen 2025-01-02T03:05:05Z), with 12 of 60 cells measured") {
+		t.Errorf("a dead run's report does not say so:\n%s", firstLines(b.String(), 5))
 	}
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/otelbench/otelbench/internal/analysis"
 	"github.com/otelbench/otelbench/internal/profile"
@@ -40,8 +41,12 @@ func runDoc(a *analysis.Analysis) *doc {
 // introText says what was measured and how far the run got.
 func introText(s *summary.Summary) string {
 	status := fmt.Sprintf("status %s", s.Status)
-	if s.Status == results.StatusRunning {
-		status = "status running (still running, or its process died: the report covers the cells measured so far)"
+	switch {
+	case s.Died:
+		status = fmt.Sprintf("status died: the process measuring it is gone (last seen %s), with %d of %d cells measured; this report covers those",
+			s.LastSeen.UTC().Format(time.RFC3339), s.Cells, s.Planned)
+	case s.Status == results.StatusRunning:
+		status = fmt.Sprintf("status running: still being measured, %d of %d cells so far; this report covers those", s.Cells, s.Planned)
 	}
 	return fmt.Sprintf("Profile %s, %s. Overheads are against the baseline (%s) at the same rate.", s.Profile, status, s.Baseline)
 }

@@ -51,6 +51,10 @@ func Build(l *results.Loaded) (*Summary, error) {
 		Environment: l.Run.Environment,
 		Seed:        l.Run.Seed,
 		Sink:        l.Run.Sink,
+		Died:        l.Dead,
+		LastSeen:    l.LastSeen,
+		Cells:       len(l.Cells),
+		Planned:     len(l.Cells) + len(l.Unfinished),
 	}
 	if b := p.Baseline(); b != nil {
 		s.Baseline = b.Name

@@ -22,6 +22,15 @@ type Summary struct {
 	// finish.
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished,omitzero"`
+	// Died says run.json says running but the process that measured it is
+	// gone; LastSeen is the last sign of its life. The summary holds what
+	// it measured before.
+	Died     bool      `json:"died,omitempty"`
+	LastSeen time.Time `json:"last_seen,omitzero"`
+	// Cells and Planned count the cells measured (with a cell.json) and
+	// planned.
+	Cells   int `json:"cells"`
+	Planned int `json:"planned"`
 	// Baseline names the variant overheads are measured against.
 	Baseline string `json:"baseline"`
 	// Budget is the profile's p99 overhead budget, in percent.
