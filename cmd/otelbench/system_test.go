@@ -490,15 +490,16 @@ func TestTuneEndToEnd(t *testing.T) {
 			Name string `json:"name"`
 		} `json:"plan"`
 		Chosen *struct {
-			Name string `json:"name"`
+			Name     string `json:"name"`
+			Settings struct {
+				Processor string `json:"processor"`
+				Queue     int    `json:"max_queue_size"`
+			} `json:"settings"`
 		} `json:"chosen"`
 		Confirmed bool `json:"confirmed"`
 		Confirm   *struct {
 			LossPct float64 `json:"loss_pct"`
 		} `json:"confirm"`
-		Variant *struct {
-			Kind string `json:"kind"`
-		} `json:"variant"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
 		t.Fatalf("tune -format json: %v\n%s", err, stdout)
@@ -509,8 +510,11 @@ func TestTuneEndToEnd(t *testing.T) {
 	if len(res.Plan) < 2 || res.Chosen == nil || !res.Confirmed || res.Confirm == nil || res.Confirm.LossPct != 0 {
 		t.Errorf("tune result: %+v", res)
 	}
-	if res.Variant == nil || res.Variant.Kind == "sync" {
-		t.Errorf("recommended variant %+v: never sync", res.Variant)
+	if len(res.Plan) > 0 && res.Plan[0].Name != "defaults" {
+		t.Errorf("the first candidate is %q, want the SDK's defaults", res.Plan[0].Name)
+	}
+	if res.Chosen == nil || res.Chosen.Settings.Processor != "batch" || res.Chosen.Settings.Queue <= 0 {
+		t.Errorf("chosen %+v: want a batch processor, never sync", res.Chosen)
 	}
 	t.Logf("tune took %v", time.Since(start))
 	assertNoTargets(t)
