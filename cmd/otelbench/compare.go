@@ -43,9 +43,9 @@ func compareCmd(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var runs [2]*results.Loaded
 	for i, dir := range fs.Args() {
-		l, err := results.Open(dir)
+		l, err := openRun(fmt.Sprintf("compare: run %c", 'A'+i), dir)
 		if err != nil {
-			return usageError{fmt.Errorf("compare: run %c: %w", 'A'+i, err)}
+			return err
 		}
 		runs[i] = l
 	}

@@ -29,7 +29,7 @@ func (f measuredFlags) resolve(verb string, spans int) (string, *runner.Service,
 	if *f.command == "" && *f.url == "" {
 		bin, err := findTarget(*f.target)
 		if err != nil {
-			return "", nil, usageError{err}
+			return "", nil, usageError{fmt.Errorf("%s: %w", verb, err)}
 		}
 		return bin, nil, nil
 	}

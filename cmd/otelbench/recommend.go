@@ -8,7 +8,6 @@ import (
 
 	"github.com/otelbench/otelbench/internal/analysis"
 	"github.com/otelbench/otelbench/internal/report"
-	"github.com/otelbench/otelbench/internal/results"
 )
 
 // errNothingMeasured is recommend's exit 1 on a run with nothing to
@@ -36,9 +35,9 @@ func recommendCmd(_ context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError{fmt.Errorf("recommend: want one run directory, got %d arguments", fs.NArg())}
 	}
 	dir := fs.Arg(0)
-	l, err := results.Open(dir)
+	l, err := openRun("recommend", dir)
 	if err != nil {
-		return usageError{fmt.Errorf("recommend: %w", err)}
+		return err
 	}
 	if l.Run.Profile == nil {
 		return usageError{fmt.Errorf("recommend: %s: run.json has no profile", dir)}

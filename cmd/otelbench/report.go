@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/otelbench/otelbench/internal/analysis"
@@ -24,9 +26,9 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return usageError{fmt.Errorf("report: want one run directory, got %d arguments", fs.NArg())}
 	}
 	dir := fs.Arg(0)
-	l, err := results.Open(dir)
+	l, err := openRun("report", dir)
 	if err != nil {
-		return usageError{err}
+		return err
 	}
 	a, err := analysis.Of(l)
 	if err != nil {
@@ -51,6 +53,22 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	default:
 		return usageError{fmt.Errorf("report: unknown format %q (want text, md, html or json)", *format)}
 	}
+}
+
+// openRun opens the run directory dir for verb, such as "report". A
+// directory that is no run (results.InvalidRunError), or that cannot be
+// read for want of permission, is bad input.
+func openRun(verb, dir string) (*results.Loaded, error) {
+	l, err := results.Open(dir)
+	if err == nil {
+		return l, nil
+	}
+	err = fmt.Errorf("%s: %w", verb, err)
+	var invalid *results.InvalidRunError
+	if errors.As(err, &invalid) || errors.Is(err, os.ErrPermission) {
+		return nil, usageError{err}
+	}
+	return nil, err
 }
 
 // writeReports builds the analysis of a run directory, saves summary.json,

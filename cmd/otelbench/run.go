@@ -34,10 +34,16 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	p, err := profile.Load(*profilePath)
 	if err != nil {
 		var perr *profile.Error
-		if errors.As(err, &perr) || errors.Is(err, os.ErrNotExist) {
-			return usageError{err}
+		switch {
+		case errors.As(err, &perr): // each *profile.Error names the file
+			return usageError{fmt.Errorf("run: -profile: %w", err)}
+		case errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission):
+			return usageError{fmt.Errorf("run: -profile %s: %w", *profilePath, unwrapPath(err))}
 		}
 		return err
+	}
+	if err := checkDir("-results", *resultsRoot); err != nil {
+		return usageError{fmt.Errorf("run: %w", err)}
 	}
 	opts := runner.Options{Profile: p, ResultsRoot: *resultsRoot}
 	if opts.TargetBin, opts.Service, err = measured.resolve("run", *spans); err != nil {
@@ -45,7 +51,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if p.Collector == profile.CollectorOtelcol {
 		if opts.Otelcol, err = findOtelcol(*otelcolBin); err != nil {
-			return usageError{fmt.Errorf("%s: collector: otelcol: %w", p.Path, err)}
+			return usageError{fmt.Errorf("run: %s: collector: otelcol: %w", p.Path, err)}
 		}
 	}
 	if *pin {
@@ -80,14 +86,14 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // executable, then $PATH.
 func findTarget(flagValue string) (string, error) {
 	if flagValue != "" {
-		if _, err := os.Stat(flagValue); err != nil {
-			return "", fmt.Errorf("target binary: %w", err)
+		if err := checkExecutable("-target", flagValue); err != nil {
+			return "", err
 		}
 		return filepath.Abs(flagValue)
 	}
 	if self, err := os.Executable(); err == nil {
 		cand := filepath.Join(filepath.Dir(self), targetBinName)
-		if _, err := os.Stat(cand); err == nil {
+		if checkExecutable("", cand) == nil {
 			return cand, nil
 		}
 	}
@@ -109,15 +115,25 @@ func findOtelcol(flagValue string) (string, error) {
 		}
 		cands = append(cands, collector.RepoBinary)
 	}
-	for _, c := range cands {
+	for i, c := range cands {
 		if c == "" {
 			continue
 		}
-		if _, err := os.Stat(c); err == nil {
+		// The flag and the variable name one binary, which must be there;
+		// the other candidates are places to look.
+		named := ""
+		switch {
+		case flagValue != "":
+			named = "-otelcol"
+		case i == 0:
+			named = "$" + collector.EnvBinary
+		}
+		err := checkExecutable(named, c)
+		if err == nil {
 			return filepath.Abs(c)
 		}
-		if flagValue != "" || c == os.Getenv(collector.EnvBinary) {
-			return "", fmt.Errorf("collector binary %s: not found", c)
+		if named != "" {
+			return "", err
 		}
 	}
 	return "", errors.New("no collector binary: build one with `make collector`, or pass -otelcol")

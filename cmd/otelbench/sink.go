@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/otelbench/otelbench/internal/loopback"
 	"github.com/otelbench/otelbench/internal/sink"
 )
 
@@ -19,6 +20,9 @@ func sinkCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("sink: unexpected arguments %q", fs.Args())}
+	}
+	if err := loopback.CheckListen(*listen); err != nil {
+		return usageError{fmt.Errorf("sink: -listen %q: %w", *listen, err)}
 	}
 	s, err := sink.Start(ctx, sink.Options{Listen: *listen, Delay: *delay})
 	if err != nil {
