@@ -85,6 +85,9 @@ func (f *tuneFlags) spec(args []string) (tune.Spec, error) {
 	if err := spec.Validate(); err != nil {
 		return tune.Spec{}, usageError{fmt.Errorf("tune: %w", err)}
 	}
+	if err := checkDir("-results", *f.resultsRoot); err != nil {
+		return tune.Spec{}, usageError{fmt.Errorf("tune: %w", err)}
+	}
 	return spec, nil
 }
 
