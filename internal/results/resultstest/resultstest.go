@@ -299,6 +299,16 @@ func writeCell(dir string, c *Cell) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	m, successes, err := writeResults(dir, c)
+	if err != nil || c.Unfinished {
+		return err
+	}
+	return results.WriteJSON(filepath.Join(dir, results.CellFile), cellOf(c, m, successes))
+}
+
+// writeResults writes the cell's results.gob (or none, or garbage, as the
+// cell asks) and returns vegeta's metrics of its results.
+func writeResults(dir string, c *Cell) (*vegeta.Metrics, uint64, error) {
 	start := c.Start()
 	var m vegeta.Metrics
 	var successes uint64
@@ -307,12 +317,12 @@ func writeCell(dir string, c *Cell) error {
 	switch {
 	case c.Garbage:
 		if err := os.WriteFile(filepath.Join(dir, results.ResultsGob), []byte("this is not a gob stream\n"), 0o644); err != nil {
-			return err
+			return nil, 0, err
 		}
 	case !c.NoGob:
 		f, err := os.Create(filepath.Join(dir, results.ResultsGob))
 		if err != nil {
-			return err
+			return nil, 0, err
 		}
 		defer f.Close()
 		gob = bufio.NewWriter(f)
@@ -335,21 +345,24 @@ func writeCell(dir string, c *Cell) error {
 		m.Add(&r)
 		if enc != nil {
 			if err := enc.Encode(&r); err != nil {
-				return err
+				return nil, 0, err
 			}
 		}
 	}
 	if gob != nil {
 		if err := gob.Flush(); err != nil {
-			return err
+			return nil, 0, err
 		}
 	}
 	m.Close()
-	if c.Unfinished {
-		return nil
-	}
+	return &m, successes, nil
+}
+
+// cellOf is the cell.json of c, whose results vegeta measured as m.
+func cellOf(c *Cell, m *vegeta.Metrics, successes uint64) results.Cell {
+	start := c.Start()
 	q := m.Latencies.Quantile
-	cell := results.Cell{
+	return results.Cell{
 		Schema:   results.SchemaVersion,
 		Index:    c.Index,
 		Rep:      c.Rep,
@@ -387,5 +400,4 @@ func writeCell(dir string, c *Cell) error {
 		OnEndMax: c.OnEndMax,
 		Timeline: c.Timeline,
 	}
-	return results.WriteJSON(filepath.Join(dir, results.CellFile), cell)
 }
