@@ -12,15 +12,17 @@ import (
 	"github.com/otelbench/otelbench/internal/summary"
 )
 
-var accountingHeader = []string{"cell", "ended", "handed", "exported", "failed", "dropped", "lost at shutdown",
-	"received", "dup", "traces missing", "fresh p50", "fresh p99", "adds up"}
+var (
+	accountingHeader = []string{"cell", "ended", "handed", "exported", "failed", "dropped", "lost at shutdown", "received", "adds up"}
+	deliveryHeader   = []string{"cell", "duplicates", "traces missing", "fresh p50", "fresh p99"}
+)
 
 // accounting lays out the span accounting of every cell in one table.
 func accounting(d *doc, s *summary.Summary) {
 	if len(s.Accounting) == 0 {
 		return
 	}
-	t := table{header: accountingHeader}
+	t, dt := table{header: accountingHeader}, table{header: deliveryHeader}
 	obs := false
 	var ws []summary.Warning
 	for _, a := range s.Accounting {
@@ -34,6 +36,7 @@ func accounting(d *doc, s *summary.Summary) {
 			obs = true
 		}
 		t.rows = append(t.rows, accountCells(name, a))
+		dt.rows = append(dt.rows, deliveryCells(name, a))
 	}
 	if len(t.rows) == 0 {
 		return
@@ -41,6 +44,8 @@ func accounting(d *doc, s *summary.Summary) {
 	sec := d.newSection(secAccounting, "Span accounting by cell")
 	sec.para("Every span each target ended, cell by cell: ended = exported + dropped + failed + lost at shutdown; the sink's distinct spans must equal exported.")
 	sec.addTable(t)
+	sec.para("How the spans that arrived arrived:")
+	sec.addTable(dt)
 	dropped := "dropped: every span never handed to the exporter, after a clean shutdown drained the queue (turn on the variant option observability to count drops with the SDK's own counter)."
 	if obs {
 		dropped = "dropped: from the SDK's own counter for ◆ cells (OTEL_GO_X_OBSERVABILITY=true, about 0.7 µs more per span); otherwise, after a clean shutdown (queue drained), every span never handed to the exporter."
@@ -68,10 +73,6 @@ func accountCells(name string, a summary.Account) []string {
 		dropped += " (never arrived)"
 		lost, failed = "?", "?"
 	}
-	missing := "n/a"
-	if a.MissingTraces >= 0 {
-		missing = fmt.Sprint(a.MissingTraces)
-	}
 	adds := "yes"
 	switch {
 	case !a.Adds:
@@ -80,8 +81,17 @@ func accountCells(name string, a summary.Account) []string {
 		adds = "yes (dropped is the remainder)"
 	}
 	return []string{name, fmt.Sprint(a.Ended), fmt.Sprint(a.Handed), fmt.Sprint(a.Exported),
-		failed, dropped, lost, fmt.Sprint(a.Received), fmt.Sprint(a.Duplicates), missing,
-		fresh(a.FreshnessP50), fresh(a.FreshnessP99), adds}
+		failed, dropped, lost, fmt.Sprint(a.Received), adds}
+}
+
+// deliveryCells formats how one cell's spans arrived: duplicates, traces
+// missing and freshness.
+func deliveryCells(name string, a summary.Account) []string {
+	missing := "n/a"
+	if a.MissingTraces >= 0 {
+		missing = fmt.Sprint(a.MissingTraces)
+	}
+	return []string{name, fmt.Sprint(a.Duplicates), missing, fresh(a.FreshnessP50), fresh(a.FreshnessP99)}
 }
 
 // codes formats failures by gRPC code as "Unavailable 12, DeadlineExceeded

@@ -75,16 +75,18 @@ func conditions(d *doc, s *summary.Summary) {
 }
 
 var (
-	latencyHeader  = []string{"variant", "rate ach/req", "p50", "p90", "p99", "p99.9", "max", "Δp50", "Δp99", "p99 of reps", "p99 intended"}
-	costHeader     = []string{"variant", "CPU/req", "ΔCPU", "peak RSS", "spans ended", "received", "lost", "loss", "traces missing", "OnEnd p99"}
+	latencyHeader  = []string{"variant", "rate ach/req", "p50", "p90", "p99", "p99.9", "max", "p99 of reps", "p99 intended"}
+	changeHeader   = []string{"variant", "Δp50", "Δp99", "CPU/req", "ΔCPU"}
+	costHeader     = []string{"variant", "peak RSS", "spans ended", "received", "lost", "loss", "traces missing", "OnEnd p99"}
 	blockingHeader = []string{"variant", "OnEnd p50", "OnEnd p99", "OnEnd max", "wait/req", "share of latency", "lock wait/span", "export mean"}
 )
 
-// rateSection lays out one rate: latency, then cost and spans, export
-// blocking, the noise floor and the caveats of its rows.
+// rateSection lays out one rate: latency, the changes against the
+// baseline, memory and spans, export blocking, the noise floor and the
+// caveats of its rows.
 func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
 	sec := d.add(&section{kind: secRate, rate: rs.Rate, title: fmt.Sprintf("%d requests/s", rs.Rate)})
-	lat, cost := table{header: latencyHeader}, table{header: costHeader}
+	lat, change, cost := table{header: latencyHeader}, table{header: changeHeader, class: "changes"}, table{header: costHeader}
 	var notes []item
 	for _, r := range rs.Rows {
 		name := r.Variant
@@ -104,13 +106,17 @@ func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
 				why = fmt.Sprintf("not measured: %d repetition(s) failed", r.Failed)
 			}
 			lat.rows = append(lat.rows, padded(len(latencyHeader), name, why))
+			change.rows = append(change.rows, padded(len(changeHeader), name, why))
 			cost.rows = append(cost.rows, padded(len(costHeader), name, why))
 			continue
 		}
 		lat.rows = append(lat.rows, latencyCells(name, r))
+		change.rows = append(change.rows, changeCells(name, r))
 		cost.rows = append(cost.rows, costCells(name, r))
 	}
 	sec.addTable(lat)
+	sec.para("Against the baseline:")
+	sec.addTable(change)
 	sec.addTable(cost)
 	if bt, ok := blockingTable(rs); ok {
 		sec.para("Time the request path waited on span export:")
@@ -127,11 +133,6 @@ func latencyCells(name string, r summary.Row) []string {
 	if r.AchievedRate < summary.RateShortfall*r.RequestedRate {
 		rate += " (not reached)"
 	}
-	d50, d99 := "", ""
-	if !r.Baseline {
-		d50 = signedDur(r.P50Overhead) + " " + delta(r.P50Delta)
-		d99 = signedDur(r.P99Overhead) + " " + delta(r.P99Delta)
-	}
 	p999 := dur(r.Latency.P999)
 	if float64(r.Requests)*0.001 < summary.MinTailSamples {
 		p999 += " (few)"
@@ -139,17 +140,25 @@ func latencyCells(name string, r summary.Row) []string {
 	return []string{
 		name, rate,
 		dur(r.Latency.P50), dur(r.Latency.P90), dur(r.Latency.P99), p999, dur(r.Latency.Max),
-		d50, d99, dur(r.P99Low) + "–" + dur(r.P99High), dur(r.Intended.P99),
+		dur(r.P99Low) + " – " + dur(r.P99High), dur(r.Intended.P99),
 	}
 }
 
-func costCells(name string, r summary.Row) []string {
-	dcpu := ""
+// changeCells are a row's changes against the baseline: of the pooled
+// percentile, then of the repetitions' medians with their interval.
+func changeCells(name string, r summary.Row) []string {
+	d50, d99, dcpu := "", "", ""
 	if !r.Baseline {
+		d50 = signedDur(r.P50Overhead) + " " + delta(r.P50Delta)
+		d99 = signedDur(r.P99Overhead) + " " + delta(r.P99Delta)
 		dcpu = delta(r.CPUDelta)
 	}
+	return []string{name, d50, d99, dur(r.CPUPerRequest), dcpu}
+}
+
+func costCells(name string, r summary.Row) []string {
 	sp := spanCells(r)
-	return append([]string{name, dur(r.CPUPerRequest), dcpu, bytesIEC(r.PeakRSS)}, sp.ended, sp.received, sp.lost, sp.loss, sp.missing, sp.onEnd)
+	return []string{name, bytesIEC(r.PeakRSS), sp.ended, sp.received, sp.lost, sp.loss, sp.missing, sp.onEnd}
 }
 
 // spanCellsOf are the span columns of a row as the tables show them.
