@@ -2,7 +2,6 @@ package advise
 
 import (
 	"math"
-	"slices"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/profile"
@@ -19,7 +18,7 @@ func inputsFor(s *summary.Summary, p *profile.Profile, base summary.VariantInfo)
 		LowRequestsPerSec:  float64(s.LowRate()),
 		SpansPerRequest:    base.SpansPerRequest,
 		SampledShare:       base.Settings.SampledShare(),
-		FaultWindow:        faultWindow(p),
+		FaultWindow:        p.LongestFaultWindow(),
 	}
 	if in.SpansPerRequest <= 0 {
 		in.SpansPerRequest = 2 + p.Workload.ExtraSpans
@@ -36,7 +35,7 @@ func inputsFor(s *summary.Summary, p *profile.Profile, base summary.VariantInfo)
 // sink outages or black holes, whose stuck exports inflate every mean, the
 // sink's configured delay.
 func exportLatency(s *summary.Summary, p *profile.Profile, base string) (time.Duration, LatencySource) {
-	if faultWindow(p) <= 0 {
+	if p.LongestFaultWindow() <= 0 {
 		if r := s.Row(base, s.PeakRate()); r != nil && r.Blocking.ExportMean > 0 {
 			return r.Blocking.ExportMean, LatencyBaseExport
 		}
@@ -60,20 +59,6 @@ func exportLatency(s *summary.Summary, p *profile.Profile, base string) (time.Du
 		return d, LatencySinkDelay
 	}
 	return 0, LatencyUnknown
-}
-
-// faultWindow returns the longest outage or black hole of the profile's
-// sink (a window without an end lasts until the end of the attack).
-func faultWindow(p *profile.Profile) time.Duration {
-	var longest time.Duration
-	for _, w := range append(slices.Clone(p.Sink.Outages), p.Sink.BlackHoles...) {
-		to := w.To.D()
-		if to == 0 {
-			to = p.Duration.D()
-		}
-		longest = max(longest, to-w.From.D())
-	}
-	return longest
 }
 
 // processorReasons say why the batch processor, as measured in the chosen
@@ -176,30 +161,12 @@ func faultEvidence(s *summary.Summary, window time.Duration) []FaultEvidence {
 		if v.Settings.Processor != settings.ProcessorBatch {
 			continue
 		}
-		e := FaultEvidence{Variant: v.Name, Window: window, Rate: peak, Bound: v.Settings.ExportBound(), Queue: v.Settings.Batch.QueueSize}
-		cells := 0
-		for _, ac := range s.Accounting {
-			if ac.Variant != v.Name || ac.Rate != peak {
-				continue
-			}
-			cells++
-			e.Ended += ac.Ended
-			e.Dropped += ac.Dropped
-			e.Failed += ac.Failed
-			e.Lost += ac.Dropped + ac.Failed + ac.LostAtShutdown
-			if rc := ac.Recovery; rc != nil && rc.Known && !rc.NoArrivals {
-				switch {
-				case rc.Spans < 0 || e.SpansBack < 0:
-					e.SpansBack = -1
-				default:
-					e.SpansBack = max(e.SpansBack, rc.Spans)
-				}
-				e.Recovered = true
-			}
+		t := s.FaultTotals(v.Name, peak)
+		if t.Cells == 0 {
+			continue
 		}
-		if cells > 0 {
-			out = append(out, e)
-		}
+		out = append(out, FaultEvidence{Variant: v.Name, Window: window, Rate: peak, Bound: v.Settings.ExportBound(), Queue: v.Settings.Batch.QueueSize,
+			Lost: t.Lost, Ended: t.Ended, Dropped: t.Dropped, Failed: t.Failed, SpansBack: t.SpansBack, Recovered: t.Recovered})
 	}
 	return out
 }

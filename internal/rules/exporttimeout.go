@@ -62,7 +62,7 @@ type FaultOutcome struct {
 // timeout or the exporter's). The variant closest to 5 s holds the rule
 // where it lost no span, fails it where it lost more than a shorter bound.
 func exportTimeoutRule(s *summary.Summary, p *profile.Profile) Verdict {
-	o := faultWindow(p)
+	o := p.LongestFaultWindow()
 	if o <= 0 {
 		return untested(RuleExportTimeout)
 	}
@@ -126,45 +126,13 @@ func exportTimeoutRule(s *summary.Summary, p *profile.Profile) Verdict {
 
 // faultOutcome adds up what a variant's cells lost at a rate.
 func faultOutcome(s *summary.Summary, v summary.VariantInfo, rate int) (FaultOutcome, bool) {
-	f := FaultOutcome{Variant: v.Name, Bound: v.Settings.ExportBound()}
-	cells := 0
-	for _, a := range s.Accounting {
-		if a.Variant != v.Name || a.Rate != rate {
-			continue
-		}
-		cells++
-		f.Ended += a.Ended
-		f.Dropped += a.Dropped
-		f.Failed += a.Failed
-		f.Lost += a.Dropped + a.Failed + a.LostAtShutdown
-		if rc := a.Recovery; rc != nil && rc.Known && !rc.NoArrivals {
-			switch {
-			case rc.Spans < 0 || f.SpansBack < 0:
-				f.SpansBack = -1
-			default:
-				f.SpansBack = max(f.SpansBack, rc.Spans)
-			}
-			f.Recovered = true
-		}
-	}
+	t := s.FaultTotals(v.Name, rate)
+	f := FaultOutcome{Variant: v.Name, Bound: v.Settings.ExportBound(), Lost: t.Lost, Ended: t.Ended, Dropped: t.Dropped, Failed: t.Failed,
+		Recovered: t.Recovered, SpansBack: t.SpansBack}
 	if r := s.Row(v.Name, rate); r != nil {
 		f.ExportMean, f.P99Pct, f.Measured = r.Blocking.ExportMean, r.P99OverheadPct, true
 	}
-	return f, cells > 0
-}
-
-// faultWindow returns the longest outage or black hole of the profile's
-// sink (a window without an end lasts until the end of the attack).
-func faultWindow(p *profile.Profile) time.Duration {
-	var longest time.Duration
-	for _, w := range append(slices.Clone(p.Sink.Outages), p.Sink.BlackHoles...) {
-		to := w.To.D()
-		if to == 0 {
-			to = p.Duration.D()
-		}
-		longest = max(longest, to-w.From.D())
-	}
-	return longest
+	return f, t.Cells > 0
 }
 
 func absDur(d time.Duration) time.Duration {

@@ -64,7 +64,7 @@ type QueueMeasured struct {
 // batch above the queue to it), keeps up with the spans offered; batch
 // variants whose queue is at most twice the rule's show what it measured.
 func queueRule(s *summary.Summary, p *profile.Profile) Verdict {
-	if len(p.Sink.Outages)+len(p.Sink.BlackHoles) > 0 {
+	if len(p.Sink.FaultWindows()) > 0 {
 		return untested(RuleQueue)
 	}
 	var e QueueEvidence

@@ -78,7 +78,7 @@ func Build(l *results.Loaded) (*Summary, error) {
 		compareToBaseline(rs.Rows, rate)
 		s.Rates = append(s.Rates, rs)
 	}
-	windows := faultWindows(p.Sink)
+	windows := p.Sink.FaultWindows()
 	for _, c := range l.Cells {
 		if c.Status == results.StatusFailed {
 			s.Warnings = append(s.Warnings, Warning{Kind: WarnCellFailed, Cell: c.Dir, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Detail: c.Error})

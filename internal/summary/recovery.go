@@ -47,11 +47,6 @@ const (
 	RecoveryRun = 5
 )
 
-// faultWindows returns the outage and black-hole windows of a sink block.
-func faultWindows(s profile.Sink) []profile.Window {
-	return append(slices.Clone(s.Outages), s.BlackHoles...)
-}
-
 // recovery measures how a cell's timeline came back after the windows,
 // in a measured attack of length attack. It returns nil when there are no
 // windows or no timeline.
