@@ -68,25 +68,9 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, m *Metrics, reg prom
 		})
 	}
 	if tel.tp != nil {
-		var clean, drained bool
-		if cfg.Mistake == MistakeNoFlush {
-			// The mistake on purpose: exit with the batch processor's queue
-			// unexported.
-			fmt.Fprintf(stderr, "shutdown: skipping tracer provider force flush and shutdown (mistake %s)\n", cfg.Mistake)
-		} else {
-			flushErr := step("tracer provider force flush", tel.tp.ForceFlush)
-			shutdownErr := step("tracer provider shutdown", tel.tp.Shutdown)
-			clean = flushErr == nil && shutdownErr == nil
-			// Shutdown drains the queue whatever ForceFlush returned, and
-			// returns nil only if it did so in time.
-			drained = shutdownErr == nil
+		if err := shutdownTracing(cfg, tel, m, step, endedBefore, stderr); err != nil {
+			errs = append(errs, err)
 		}
-		ended, unexported, err := m.recordExit(clean, drained)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("recording the spans unexported at exit: %w", err))
-		}
-		fmt.Fprintf(stderr, "shutdown: spans ended %v (%v before shutdown), never handed to the exporter %v; clean %v, drained %v\n",
-			ended, endedBefore, unexported, clean, drained)
 	}
 	if cfg.FinalMetricsPath != "" {
 		start := time.Now()
@@ -110,6 +94,33 @@ func shutdown(cfg Config, srv *http.Server, tel *telemetry, m *Metrics, reg prom
 		return &IncompleteError{Steps: timeouts}
 	}
 	return errors.Join(append(timeouts, errs...)...)
+}
+
+// shutdownTracing flushes and shuts down the tracer provider of tel, each
+// a step, and records into m whether it did so cleanly and how many spans
+// were never handed to the exporter. It returns only an error recording
+// them.
+func shutdownTracing(cfg Config, tel *telemetry, m *Metrics, step func(string, func(context.Context) error) error, endedBefore float64, stderr io.Writer) error {
+	var clean, drained bool
+	if cfg.Mistake == MistakeNoFlush {
+		// The mistake on purpose: exit with the batch processor's queue
+		// unexported.
+		fmt.Fprintf(stderr, "shutdown: skipping tracer provider force flush and shutdown (mistake %s)\n", cfg.Mistake)
+	} else {
+		flushErr := step("tracer provider force flush", tel.tp.ForceFlush)
+		shutdownErr := step("tracer provider shutdown", tel.tp.Shutdown)
+		clean = flushErr == nil && shutdownErr == nil
+		// Shutdown drains the queue whatever ForceFlush returned, and
+		// returns nil only if it did so in time.
+		drained = shutdownErr == nil
+	}
+	ended, unexported, err := m.recordExit(clean, drained)
+	fmt.Fprintf(stderr, "shutdown: spans ended %v (%v before shutdown), never handed to the exporter %v; clean %v, drained %v\n",
+		ended, endedBefore, unexported, clean, drained)
+	if err != nil {
+		return fmt.Errorf("recording the spans unexported at exit: %w", err)
+	}
+	return nil
 }
 
 // IncompleteError is the error of a shutdown whose only problems were

@@ -63,6 +63,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 		// Fault windows that the sink cannot apply: no empty run directory.
 		{"overlapping windows", []string{"run", "-profile", overlap, "-results", root, "-target", self}, []string{overlap, "line 7", "sink.outages[0] ends"}},
 		// -target naming what is no program.
+		{"tune results is a file", []string{"tune", "-rate", "100", "-spans", "2", "-latency", "1ms", "-results", plain, "-target", self}, []string{"-results", plain, "not a directory"}},
 		{"target is a directory", []string{"run", "-profile", good, "-results", root, "-target", dir}, []string{"-target", dir, "is a directory"}},
 		{"target is not executable", []string{"run", "-profile", good, "-results", root, "-target", plain}, []string{"-target", plain, "not executable"}},
 		{"tune target is a directory", []string{"tune", "-rate", "100", "-results", root, "-target", dir}, []string{"-target", dir, "is a directory"}},

@@ -39,7 +39,7 @@ func recommendRun(t *testing.T) string {
 func TestRecommendCommand(t *testing.T) {
 	t.Parallel()
 	dir := recommendRun(t)
-	for _, format := range []string{"text", "go", "env", "json"} {
+	for _, format := range []string{"text", "go", "env", "json", "otelconf"} {
 		t.Run(format, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			if err := run(t.Context(), []string{"recommend", "-format", format, dir}, &stdout, &stderr); err != nil {
@@ -77,7 +77,9 @@ func TestRecommendUsage(t *testing.T) {
 		{name: "no run", args: nil, code: exitUsage, stderr: "recommend: want one run directory, got 0 arguments"},
 		{name: "two runs", args: []string{dir, dir}, code: exitUsage, stderr: "got 2 arguments"},
 		// An unknown format, named with the valid ones.
-		{name: "unknown format", args: []string{"-format", "yaml", dir}, code: exitUsage, stderr: `unknown format "yaml" (want text, go, env or json)`},
+		{name: "unknown format", args: []string{"-format", "yaml", dir}, code: exitUsage, stderr: `unknown format "yaml" (want text, go, env, json or otelconf)`},
+		// An otelconf endpoint that is not a URL.
+		{name: "bad endpoint", args: []string{"-format", "otelconf", "-endpoint", "localhost:4317", dir}, code: exitUsage, stderr: "recommend:"},
 		// A directory that is not a run, or not there.
 		{name: "not a run", args: []string{notRun}, code: exitUsage, stderr: "is not a run directory: no run.json"},
 		{name: "missing", args: []string{filepath.Join(notRun, "nope")}, code: exitUsage, stderr: "is not a run directory"},
@@ -105,4 +107,25 @@ func TestRecommendUsage(t *testing.T) {
 func goldenFile(t *testing.T, path string, got []byte) {
 	t.Helper()
 	golden.Check(t, path, got, *update)
+}
+
+// TestRecommendNothingMeasured: a run with no measured cell has no
+// settings to print; recommend says so and exits 1, in every format.
+func TestRecommendNothingMeasured(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	l := comparetest.Write(t, parent, comparetest.Run{ID: "empty", Seed: 1, Tweak: func(c *comparetest.Cell) { c.Unfinished = true }})
+	for _, format := range []string{"text", "go", "env", "json", "otelconf"} {
+		var stdout, stderr bytes.Buffer
+		err := run(t.Context(), []string{"recommend", "-format", format, l.Path}, &stdout, &stderr)
+		if got := exitCode(err, &stderr); got != exitFailure {
+			t.Errorf("%s: exit code %d, want %d (err %v)", format, got, exitFailure, err)
+		}
+		if strings.Contains(stdout.String(), "OTEL_BSP_") {
+			t.Errorf("%s: settings printed for a run with nothing measured:\n%s", format, stdout.String())
+		}
+		if !strings.Contains(stderr.String(), "nothing instrumented was measured") {
+			t.Errorf("%s: stderr %q does not say why", format, stderr.String())
+		}
+	}
 }

@@ -10,9 +10,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/otelbench/otelbench/internal/analysis"
 	"github.com/otelbench/otelbench/internal/report"
 	"github.com/otelbench/otelbench/internal/results"
-	"github.com/otelbench/otelbench/internal/summary"
 )
 
 func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -30,26 +30,26 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	s, err := summary.Build(l)
+	a, err := analysis.Of(l)
 	if err != nil {
 		return err
 	}
 	if *write {
-		if err := saveReports(dir, s, l); err != nil {
+		if err := saveReports(dir, a); err != nil {
 			return err
 		}
 	}
 	switch *format {
 	case "text":
-		return report.Text(stdout, s)
+		return report.Text(stdout, a)
 	case "md":
-		return report.Markdown(stdout, s)
+		return report.Markdown(stdout, a)
 	case "html":
-		return report.HTML(stdout, s, l)
+		return report.HTML(stdout, a)
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return enc.Encode(a)
 	default:
 		return usageError{fmt.Errorf("report: unknown format %q (want text, md, html or json)", *format)}
 	}
@@ -71,46 +71,47 @@ func openRun(verb, dir string) (*results.Loaded, error) {
 	return nil, err
 }
 
-// writeReports builds the summary of a run directory, saves summary.json,
-// report.md and report.html there and prints the text report.
+// writeReports builds the analysis of a run directory, saves summary.json,
+// report.md, report.html and bench.txt there and prints the text report,
+// which opens with the answer.
 func writeReports(dir string, stdout io.Writer) error {
 	l, err := results.Open(dir)
 	if err != nil {
 		return err
 	}
-	s, err := summary.Build(l)
+	a, err := analysis.Of(l)
 	if err != nil {
 		return err
 	}
-	if err := saveReports(dir, s, l); err != nil {
+	if err := saveReports(dir, a); err != nil {
 		return err
 	}
-	return report.Text(stdout, s)
+	return report.Text(stdout, a)
 }
 
-// saveReports writes summary.json, report.md and report.html (whose charts
-// also read the cells' raw results from l) into the run directory.
-func saveReports(dir string, s *summary.Summary, l *results.Loaded) error {
-	if err := results.WriteJSON(filepath.Join(dir, results.SummaryFile), s); err != nil {
+// saveReports writes summary.json (the analysis: summary, model checks,
+// rules and recommendation), report.md, bench.txt and report.html into the
+// run directory.
+func saveReports(dir string, a *analysis.Analysis) error {
+	if err := results.WriteJSON(filepath.Join(dir, results.SummaryFile), a); err != nil {
 		return err
 	}
-	var md bytes.Buffer
-	if err := report.Markdown(&md, s); err != nil {
-		return err
+	files := []struct {
+		name   string
+		render func(io.Writer) error
+	}{
+		{results.ReportFile, func(w io.Writer) error { return report.Markdown(w, a) }},
+		{results.BenchFile, func(w io.Writer) error { return report.Bench(w, a.Summary) }}, // Go's benchmark format, for benchstat
+		{report.HTMLFile, func(w io.Writer) error { return report.HTML(w, a) }},
 	}
-	if err := results.WriteFileAtomic(filepath.Join(dir, results.ReportFile), md.Bytes()); err != nil {
-		return err
+	for _, f := range files {
+		var b bytes.Buffer
+		if err := f.render(&b); err != nil {
+			return err
+		}
+		if err := results.WriteFileAtomic(filepath.Join(dir, f.name), b.Bytes()); err != nil {
+			return err
+		}
 	}
-	var bench bytes.Buffer // Go's benchmark format, for benchstat
-	if err := report.Bench(&bench, l); err != nil {
-		return err
-	}
-	if err := results.WriteFileAtomic(filepath.Join(dir, results.BenchFile), bench.Bytes()); err != nil {
-		return err
-	}
-	var page bytes.Buffer
-	if err := report.HTML(&page, s, l); err != nil {
-		return err
-	}
-	return results.WriteFileAtomic(filepath.Join(dir, report.HTMLFile), page.Bytes())
+	return nil
 }

@@ -29,7 +29,7 @@ type Side struct {
 	// Repetitions is the profile's repetitions per rate and variant.
 	Repetitions int
 	// Warnings are the run's own warnings (unfinished or failed cells).
-	Warnings []string
+	Warnings []summary.Warning
 }
 
 // Rate holds the rows of one requested rate.

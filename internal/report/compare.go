@@ -70,7 +70,7 @@ func compareDocument(c *compare.Comparison, v *compare.Verdict) compareLayout {
 		side compare.Side
 	}{{"A", c.A}, {"B", c.B}} {
 		for _, w := range s.side.Warnings {
-			d.Warnings = append(d.Warnings, s.name+": "+w)
+			d.Warnings = append(d.Warnings, s.name+": "+warningText(w))
 		}
 	}
 	for _, rs := range c.Rates {
@@ -88,11 +88,15 @@ func compareDocument(c *compare.Comparison, v *compare.Verdict) compareLayout {
 
 func (d compareLayout) render(r renderer) {
 	r.heading(1, d.Title)
-	r.list(d.Runs)
+	r.list(plain(d.Runs...))
 	if len(d.Warnings) > 0 {
-		r.list(prefixed("⚠ ", d.Warnings))
+		var ws []item
+		for _, w := range d.Warnings {
+			ws = append(ws, item{text: w, warn: true})
+		}
+		r.list(ws)
 	}
-	r.list(d.Notes)
+	r.list(plain(d.Notes...))
 	for _, s := range d.Rates {
 		r.heading(2, s.Heading)
 		r.table(table{header: s.Header, rows: s.Rows})
@@ -101,7 +105,7 @@ func (d compareLayout) render(r renderer) {
 		r.heading(2, v.Heading)
 		r.para(v.Summary)
 		if len(v.Items) > 0 {
-			r.list(v.Items)
+			r.list(plain(v.Items...))
 		}
 	}
 }

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"math"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/summary"
@@ -72,4 +74,45 @@ func delta(d summary.Delta) string {
 	default:
 		return fmt.Sprintf("%s [%+.1f, %+.1f] (p=%.3f)", signedPct(d.Pct), d.Low, d.High, d.P)
 	}
+}
+
+// roundDur keeps three or four significant figures of a duration in a
+// sentence, in Go's own notation (1.999ms, 250µs).
+func roundDur(d time.Duration) time.Duration {
+	switch a := max(d, -d); {
+	case a >= time.Second:
+		return d.Round(time.Millisecond)
+	case a >= time.Millisecond:
+		return d.Round(time.Microsecond)
+	default:
+		return d.Round(100 * time.Nanosecond)
+	}
+}
+
+// rateList writes rates as "1000/s, 3000/s".
+func rateList(rates []int) string {
+	s := make([]string, len(rates))
+	for i, r := range rates {
+		s[i] = fmt.Sprintf("%d/s", r)
+	}
+	return strings.Join(s, ", ")
+}
+
+// joinLines ends every line with a newline.
+func joinLines(xs []string) string {
+	var b strings.Builder
+	for _, x := range xs {
+		b.WriteString(x + "\n")
+	}
+	return b.String()
+}
+
+// envLines renders variables as sorted KEY=VALUE lines.
+func envLines(env map[string]string) []string {
+	lines := make([]string, 0, len(env))
+	for k, v := range env {
+		lines = append(lines, k+"="+v)
+	}
+	sort.Strings(lines)
+	return lines
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/summary"
 )
 
@@ -55,19 +56,22 @@ func ninesX(q float64) float64 { return -math.Log10(1 - q) }
 
 // spectrumChart draws the latency spectrum of every variant at one rate:
 // latency (log) against the percentile on the log scale of 1/(1−q).
-func spectrumChart(rs summary.RateSummary, raw *rawSeries, col map[string]string) template.HTML {
+func spectrumChart(rs summary.RateSummary, col map[string]string) template.HTML {
 	type series struct {
 		name, color string
-		pts         []quantilePoint
+		pts         []summary.QuantilePoint
+		n           uint64
 	}
 	var ss []series
 	lo, hi := math.Inf(1), 0.0
+	longest := 0
 	for _, r := range rs.Rows {
-		pts := raw.spectra[rawKey{rs.Rate, r.Variant}]
-		if len(pts) == 0 {
+		pts := r.Spectrum
+		if len(pts) == 0 || r.Reps == 0 {
 			continue
 		}
-		ss = append(ss, series{r.Variant, col[r.Variant], pts})
+		ss = append(ss, series{r.Variant, col[r.Variant], pts, r.Requests})
+		longest = max(longest, len([]rune(fmt.Sprintf("%s (%d req)", r.Variant, r.Requests))))
 		for _, p := range pts {
 			lo = min(lo, float64(max(p.Latency, time.Microsecond)))
 			hi = max(hi, float64(p.Latency))
@@ -76,9 +80,13 @@ func spectrumChart(rs summary.RateSummary, raw *rawSeries, col map[string]string
 	if len(ss) == 0 {
 		return ""
 	}
-	const w, h, left, right, top, bottom = 900.0, 380.0, 70.0, 190.0, 16.0, 46.0
+	// The legend sits right of the plot, as wide as its longest label
+	// (about 7 pixels a character of the 12px labels) so that none is cut.
+	const h, left, top, bottom, plotW = 380.0, 70.0, 16.0, 46.0, 640.0
+	right := math.Max(190, 40+7*float64(longest))
+	w := left + plotW + right
 	yt, ylo, yhi := logTicks(lo, hi)
-	x := chartScale{lo: 0, hi: ninesX(spectrumMaxQ), a: left, b: w - right}
+	x := chartScale{lo: 0, hi: ninesX(summary.SpectrumMaxQ), a: left, b: w - right}
 	y := chartScale{lo: ylo, hi: yhi, a: h - bottom, b: top, log: true}
 	s := newSVG(w, h, "chart", fmt.Sprintf("latency by percentile at %d requests/s", rs.Rate))
 	labelled := math.Inf(1)
@@ -109,7 +117,7 @@ func spectrumChart(rs summary.RateSummary, raw *rawSeries, col map[string]string
 			s.circle(pts[i][0], pts[i][1], 2.2, "", "", se.color,
 				fmt.Sprintf("%s at %s: %s", se.name, pctLabel(p.Q), dur(p.Latency)))
 		}
-		legend = append(legend, chartLegendItem{fmt.Sprintf("%s (%d req)", se.name, raw.samples[rawKey{rs.Rate, se.name}]), se.color})
+		legend = append(legend, chartLegendItem{fmt.Sprintf("%s (%d req)", se.name, se.n), se.color})
 	}
 	s.legend(w-right+14, top+10, legend)
 	return s.end()
@@ -268,15 +276,17 @@ func chartBars(label string, groups []chartBarGroup, tick func(float64) string, 
 }
 
 // timelineChart draws one cell's course in two panels sharing the time
-// axis: requests sent per second per bin (failed requests as red marks
-// below) and the p99 latency per bin on a log scale (the ticks give its
-// range). The scales' ranges
-// (0…rateMax, p99Min…p99Max) are shared by the cells of a rate so that they
-// compare at a glance. A dashed line marks the requested rate.
-func timelineChart(bins []timeBin, requested, rateMax, p99Min, p99Max float64, color, label string) template.HTML {
-	if len(bins) == 0 {
+// axis: requests sent per second per bucket (failed requests as red marks
+// below) and the p99 latency per bucket on a log scale (the ticks give its
+// range). The scales' ranges (0…rateMax, p99Min…p99Max) are shared by the
+// cells of a rate so that they compare at a glance. A dashed line marks
+// the requested rate. The SVG scales to its grid cell.
+func timelineChart(tl *results.Timeline, requested, rateMax, p99Min, p99Max float64, color, label string) template.HTML {
+	bins := tl.Requests
+	if len(bins) == 0 || tl.Bucket <= 0 {
 		return ""
 	}
+	width := tl.Bucket.Seconds()
 	const w, h, left, right = 250.0, 124.0, 46.0, 6.0
 	const t1, b1, t2, b2 = 6.0, 48.0, 58.0, 100.0
 	x := chartScale{lo: 0, hi: float64(len(bins)), a: left, b: w - right}
@@ -295,21 +305,22 @@ func timelineChart(bins []timeBin, requested, rateMax, p99Min, p99Max float64, c
 	rate := make([][2]float64, 0, 2*len(bins))
 	p99 := make([][2]float64, 0, len(bins))
 	for i, b := range bins {
-		// Steps: each bin is flat over its width.
-		rate = append(rate, [2]float64{x.px(float64(i)), yr.px(b.Rate)}, [2]float64{x.px(float64(i + 1)), yr.px(b.Rate)})
+		r := float64(b.Requests) / width
+		// Steps: each bucket is flat over its width.
+		rate = append(rate, [2]float64{x.px(float64(i)), yr.px(r)}, [2]float64{x.px(float64(i + 1)), yr.px(r)})
 		if b.Requests > 0 {
 			p99 = append(p99, [2]float64{x.px(float64(i) + 0.5), yp.px(float64(b.P99))})
 		}
-		if b.Failed > 0 {
+		if b.Errors > 0 {
 			s.rect(x.px(float64(i)), b1-4, math.Max(x.px(float64(i+1))-x.px(float64(i)), 1.5), 4, "", failColor,
-				fmt.Sprintf("%s: %d of %d failed", b.Start, b.Failed, b.Requests))
+				fmt.Sprintf("%s: %d of %d failed", time.Duration(i)*tl.Bucket, b.Errors, b.Requests))
 		}
 	}
-	s.path(rate, "spark-line", color, "requests/s per bin")
-	s.path(p99, "spark-line", color, "p99 per bin")
-	end := bins[len(bins)-1].Start + timelineBin
+	s.path(rate, "spark-line", color, "requests/s per bucket")
+	s.path(p99, "spark-line", color, "p99 per bucket")
+	end := time.Duration(len(bins)) * tl.Bucket
 	s.text(left, h-8, "start", "tick", "", "0s")
 	s.text(w-right, h-8, "end", "tick", "", end.String())
-	s.text((left+w-right)/2, h-8, "middle", "tick", "", fmt.Sprintf("%s bins", timelineBin))
+	s.text((left+w-right)/2, h-8, "middle", "tick", "", fmt.Sprintf("%s buckets", tl.Bucket))
 	return s.end()
 }

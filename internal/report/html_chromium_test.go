@@ -5,12 +5,16 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"html"
 	"image"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -122,8 +126,12 @@ func TestHTMLInChromium(t *testing.T) {
 		t.Logf("caught: %s", errs[0])
 	})
 
-	l := htmlRun(t, "", htmlDefaultEdit)
-	s, pageHTML := htmlReport(t, l)
+	a := htmlAnalysis(t)
+	var pb bytes.Buffer
+	if err := HTML(&pb, a); err != nil {
+		t.Fatal(err)
+	}
+	pageHTML := pb.Bytes()
 	page := filepath.Join(dir, HTMLFile)
 	if err := os.WriteFile(page, pageHTML, 0o644); err != nil {
 		t.Fatal(err)
@@ -134,7 +142,7 @@ func TestHTMLInChromium(t *testing.T) {
 		if !strings.Contains(dom, "<svg") {
 			t.Fatalf("the DOM Chromium built has no SVG:\n%s", chromiumTail(dom, 20))
 		}
-		wantCharts(t, checkPage(t, []byte(dom)), s, l)
+		wantCharts(t, checkPage(t, []byte(dom)), a)
 		if errs := consoleErrors(log); len(errs) > 0 {
 			t.Errorf("the page logged errors:\n%s", strings.Join(errs, "\n"))
 		}
@@ -164,6 +172,105 @@ func TestHTMLInChromium(t *testing.T) {
 			t.Errorf("the screenshot has %d colours: the charts did not draw", n)
 		}
 	})
+}
+
+// layoutProbe measures, in the browser, what a person would see go wrong:
+// a table wider than its box (it would scroll sideways), a page wider than
+// the window, an SVG text (a legend, a label) drawn beyond its chart, and a
+// repetition's timeline on a row of its own. It writes its findings into
+// the DOM, which --dump-dom returns. It runs only in a copy of the page
+// whose script-forbidding policy the test removed: the report itself runs
+// nothing.
+const layoutProbe = `<script>
+window.addEventListener("load", () => {
+  const out = {tables: [], page: 0, texts: [], timelines: []};
+  document.querySelectorAll("div.table").forEach((d) => {
+    if (d.scrollWidth > d.clientWidth + 1) out.tables.push(d.querySelector("th").textContent + " " + d.scrollWidth + ">" + d.clientWidth);
+  });
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) out.page = document.documentElement.scrollWidth;
+  document.querySelectorAll("svg").forEach((s) => {
+    const vb = s.viewBox.baseVal;
+    s.querySelectorAll("text").forEach((t) => {
+      const b = t.getBBox();
+      if (b.x < -1 || b.x + b.width > vb.width + 1) out.texts.push(s.getAttribute("aria-label") + ": " + t.textContent);
+    });
+  });
+  document.querySelectorAll(".tl-grid").forEach((g) => {
+    g.querySelectorAll(".tl-name").forEach((n) => {
+      let c = n.nextElementSibling;
+      while (c && c.classList.contains("tl-cell")) {
+        if (Math.abs(c.getBoundingClientRect().top - n.getBoundingClientRect().top) > 2) { out.timelines.push(n.textContent); break; }
+        c = c.nextElementSibling;
+      }
+    });
+  });
+  const pre = document.createElement("pre");
+  pre.id = "layout-probe";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>`
+
+// layoutFindings is what layoutProbe found.
+type layoutFindings struct {
+	Tables    []string `json:"tables"`
+	Page      int      `json:"page"`
+	Texts     []string `json:"texts"`
+	Timelines []string `json:"timelines"`
+}
+
+// TestHTMLLayout opens the report at two common window widths and checks
+// that it fits: no table scrolls sideways, no legend or label is cut, and
+// every timeline row keeps its repetitions side by side.
+func TestHTMLLayout(t *testing.T) {
+	bin := findChromium(t)
+	t.Parallel()
+	var pb bytes.Buffer
+	if err := HTML(&pb, htmlAnalysis(t)); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	probe := func(t *testing.T, name, pageHTML string, width int) layoutFindings {
+		t.Helper()
+		probed := regexp.MustCompile(`<meta http-equiv="Content-Security-Policy"[^>]*>`).ReplaceAllString(pageHTML, "")
+		probed = strings.Replace(probed, "</body>", layoutProbe+"</body>", 1)
+		page := filepath.Join(dir, name)
+		if err := os.WriteFile(page, []byte(probed), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dom, _ := runChromium(t, bin, page, "--dump-dom", fmt.Sprintf("--window-size=%d,3000", width))
+		m := regexp.MustCompile(`(?s)<pre id="layout-probe">(.*?)</pre>`).FindStringSubmatch(dom)
+		if m == nil {
+			t.Fatalf("the probe did not run:\n%s", chromiumTail(dom, 10))
+		}
+		var f layoutFindings
+		if err := json.Unmarshal([]byte(html.UnescapeString(m[1])), &f); err != nil {
+			t.Fatalf("probe output %q: %v", m[1], err)
+		}
+		return f
+	}
+	t.Run("detector", func(t *testing.T) {
+		// A table too wide for its box, a label beyond its chart and a
+		// timeline wrapped to the next row: the probe must see all three,
+		// or it proves nothing about the report.
+		bad := `<!DOCTYPE html><html><body style="width:600px">` +
+			`<div class="table" style="overflow-x:auto"><table><tr><th>wide</th><td style="white-space:nowrap">` + strings.Repeat("x", 400) + `</td></tr></table></div>` +
+			`<svg viewBox="0 0 100 20" width="100" height="20" aria-label="legend"><text x="90" y="15">a long legend label</text></svg>` +
+			`<div class="tl-grid" style="display:grid;grid-template-columns:100px 100px"><div class="tl-name">v</div><div class="tl-cell">1</div><div class="tl-cell">2</div></div>` +
+			`</body></html>`
+		f := probe(t, "bad.html", bad, 800)
+		if len(f.Tables) == 0 || len(f.Texts) == 0 || len(f.Timelines) == 0 {
+			t.Fatalf("the probe missed a fault: %+v", f)
+		}
+	})
+	for _, width := range []int{1400, 1000} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			f := probe(t, fmt.Sprintf("report-%d.html", width), pb.String(), width)
+			if len(f.Tables) > 0 || f.Page > 0 || len(f.Texts) > 0 || len(f.Timelines) > 0 {
+				t.Errorf("at %d px: tables scrolling sideways %q, page %d px wide, texts cut %q, timelines wrapped %q", width, f.Tables, f.Page, f.Texts, f.Timelines)
+			}
+		})
+	}
 }
 
 // screenshotColours counts the distinct colours of img, up to 1000.

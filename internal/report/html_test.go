@@ -2,24 +2,51 @@ package report
 
 import (
 	"bytes"
-	"fmt"
-	"os"
-	"path/filepath"
+	"html"
 	"strings"
 	"testing"
+	"time"
 
-	"golang.org/x/net/html"
+	xhtml "golang.org/x/net/html"
 
+	"github.com/otelbench/otelbench/internal/analysis"
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
-	"github.com/otelbench/otelbench/internal/summary"
+	"github.com/otelbench/otelbench/internal/results/resultstest"
 )
 
-// TestHTMLGolden renders the default fixture; refresh with -update and
-// look at the page (or its screenshot in TestHTMLInChromium) when it changes.
+// failedCell is the cell htmlAnalysis fails.
+var failedCell string
+
+// htmlAnalysis is the sample run with what the page must also show: a
+// cell that failed, and timelines with failed requests.
+func htmlAnalysis(t *testing.T) *analysis.Analysis {
+	t.Helper()
+	f := sampleFixture(t, "")
+	c := f.Cell(t, "sync", 1000, 2)
+	c.Status, c.Err = results.StatusFailed, "starting target: exit status 1"
+	failedCell = c.Dir()
+	b := f.Cell(t, "batch", 3000, 1)
+	b.Code = func(i int) uint16 {
+		if i > 100 && i < 110 {
+			return 500
+		}
+		return 200
+	}
+	for _, c := range f.Cells {
+		c.Timeline = &results.Timeline{Start: c.Start(), Bucket: 100 * time.Millisecond, Arrivals: []int64{3, 3, 3}}
+	}
+	return analyse(t, f)
+}
+
+// TestHTMLGolden renders the sample run; refresh with -update and look at
+// the page (or its screenshot in TestHTMLInChromium) when it changes.
 func TestHTMLGolden(t *testing.T) {
-	_, page := htmlReport(t, htmlRun(t, "", htmlDefaultEdit))
-	golden(t, "html-report.golden.html", page)
+	var b bytes.Buffer
+	if err := HTML(&b, htmlAnalysis(t)); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "html-report.golden.html", b.Bytes())
 }
 
 // chartCounts is what checkPage found: per kind of chart (the start of its
@@ -55,14 +82,14 @@ var dataClasses = map[string]bool{"series": true, "marker": true, "bar": true, "
 // the page, no URL in any attribute or style. It returns its charts.
 func checkPage(t *testing.T, page []byte) chartCounts {
 	t.Helper()
-	doc, err := html.Parse(bytes.NewReader(page))
+	doc, err := xhtml.Parse(bytes.NewReader(page))
 	if err != nil {
 		t.Fatalf("parsing the page: %v", err)
 	}
 	cc := chartCounts{svgs: map[string]int{}, marks: map[string]int{}}
-	var walk func(n *html.Node, svg string)
-	walk = func(n *html.Node, svg string) {
-		if n.Type == html.ElementNode {
+	var walk func(n *xhtml.Node, svg string)
+	walk = func(n *xhtml.Node, svg string) {
+		if n.Type == xhtml.ElementNode {
 			switch n.Data {
 			case "link", "img", "iframe", "object", "embed", "video", "audio", "source", "base", "script":
 				t.Errorf("the page has a <%s> element", n.Data)
@@ -85,7 +112,7 @@ func checkPage(t *testing.T, page []byte) chartCounts {
 				cc.marks[svg]++
 			}
 		}
-		if n.Type == html.ElementNode && n.Data == "style" && n.FirstChild != nil {
+		if n.Type == xhtml.ElementNode && n.Data == "style" && n.FirstChild != nil {
 			css := strings.ToLower(n.FirstChild.Data)
 			for _, bad := range []string{"url(", "@import", "http:", "https:"} {
 				if strings.Contains(css, bad) {
@@ -101,7 +128,7 @@ func checkPage(t *testing.T, page []byte) chartCounts {
 	return cc
 }
 
-func attr(n *html.Node, key string) string {
+func attr(n *xhtml.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Key == key {
 			return a.Val
@@ -112,16 +139,20 @@ func attr(n *html.Node, key string) string {
 
 // wantCharts checks that every kind of chart is there as often as the run
 // asks, each with data marks.
-func wantCharts(t *testing.T, cc chartCounts, s *summary.Summary, l *results.Loaded) {
+func wantCharts(t *testing.T, cc chartCounts, a *analysis.Analysis) {
 	t.Helper()
 	ok := 0
-	for _, c := range l.Cells {
-		if c.Status == results.StatusOK {
-			ok++
+	for _, rs := range a.Rates {
+		for _, r := range rs.Rows {
+			for _, c := range r.Cells {
+				if c.Status == results.StatusOK {
+					ok++
+				}
+			}
 		}
 	}
 	want := map[string]int{
-		"latency by percentile": len(s.Rates), "overhead against": len(s.Rates),
+		"latency by percentile": len(a.Rates), "overhead against": len(a.Rates),
 		"CPU per request": 1, "peak RSS": 1, "spans lost": 1, "timeline": ok,
 	}
 	for _, k := range chartKinds {
@@ -140,18 +171,19 @@ func wantCharts(t *testing.T, cc chartCounts, s *summary.Summary, l *results.Loa
 }
 
 // TestHTMLCharts checks the page's structure: well-formed, self-contained,
-// and every chart there with data.
+// the answer first, and every chart there with data.
 func TestHTMLCharts(t *testing.T) {
 	t.Parallel()
-	l := htmlRun(t, "", htmlDefaultEdit)
-	s, page := htmlReport(t, l)
+	a := htmlAnalysis(t)
+	var b bytes.Buffer
+	if err := HTML(&b, a); err != nil {
+		t.Fatal(err)
+	}
+	page := b.Bytes()
 	cc := checkPage(t, page)
-	wantCharts(t, cc, s, l)
-	// One spectrum line per variant and rate; two markers (p50, p99) per
-	// variant measured besides the baseline; a CPU and a RSS bar per row
-	// measured, a loss bar per instrumented row; two lines per timeline.
+	wantCharts(t, cc, a)
 	rows, instrumented, measured := 0, 0, 0
-	for _, rs := range s.Rates {
+	for _, rs := range a.Rates {
 		for _, r := range rs.Rows {
 			if r.Reps > 0 {
 				rows++
@@ -165,172 +197,52 @@ func TestHTMLCharts(t *testing.T) {
 		}
 	}
 	for kind, want := range map[string]int{
-		"latency by percentile": rows + rows*spectrumPoints, // a path and its points; short pools have fewer
-		"overhead against":      2 * measured,
-		"CPU per request":       rows,
-		"peak RSS":              rows,
-		"spans lost":            instrumented,
-		"timeline":              2 * cc.svgs["timeline"],
+		"overhead against": 2 * measured,
+		"CPU per request":  rows,
+		"peak RSS":         rows,
+		"spans lost":       instrumented,
+		"timeline":         2 * cc.svgs["timeline"],
 	} {
-		got := cc.marks[kind]
-		if kind == "latency by percentile" {
-			if got < rows || got > want {
-				t.Errorf("%s: %d marks, want %d lines and up to %d points", kind, got, rows, want-rows)
-			}
-			continue
-		}
-		if got != want {
+		if got := cc.marks[kind]; got != want {
 			t.Errorf("%s: %d data marks, want %d", kind, got, want)
 		}
 	}
-	for _, w := range []string{
-		// The header: environment, warnings, the verdict.
-		"Synthetic CPU @ 3.00GHz", "go1.26.0", "8 (GOMAXPROCS 8)",
-		"cell 013-sync-r1000-rep2 failed: starting target: exit status 1",
-		// The tables of the text report and the span accounting.
-		"<th>p99 intended</th>", "<th>OnEnd p99</th>", "<th>queue size</th>", "<td>2048 (default)</td>", "<td>64</td>", "<td>none (sync)</td>",
-		// The loss chart says what the sink did.
-		"Spans lost by queue size (sink delay 2.00ms)",
-		// How to read, and the recommendation with its code or its rejections.
-		"How to read the span columns", "id=\"recommendation\"", "Not chosen:",
-	} {
-		if !bytes.Contains(page, []byte(html.EscapeString(w))) && !bytes.Contains(page, []byte(w)) {
-			t.Errorf("the page does not contain %q", w)
-		}
-	}
-}
-
-// TestHTMLRecommendation checks the code and the variables of a
-// recommendation, as the text report shows them.
-func TestHTMLRecommendation(t *testing.T) {
-	t.Parallel()
-	// A generous budget: the batch variants qualify.
-	yaml := strings.Replace(htmlProfile, "p99_overhead_pct: 10", "p99_overhead_pct: 400", 1)
-	l := htmlRun(t, yaml, nil)
-	s, page := htmlReport(t, l)
-	if s.Recommendation.Variant == "" {
-		t.Fatalf("no recommendation: %v", s.Recommendation.Reasons)
-	}
 	text := html.UnescapeString(string(page))
 	for _, w := range []string{
-		"Recommended: <a href=\"#recommendation\">" + s.Recommendation.Variant + "</a>",
-		"Use the settings of " + s.Recommendation.Variant + ".",
-		"tp := sdktrace.NewTracerProvider(",
+		// The header: environment and the answer in a few words.
+		"Synthetic CPU", "go1.26.0", "8 (GOMAXPROCS 8)", `<a href="#answer">Answer: the settings below`,
+		// The answer's variables, first of all sections.
+		"<h2>Answer</h2>", "OTEL_BSP_MAX_QUEUE_SIZE=" + a.Advice.Env["OTEL_BSP_MAX_QUEUE_SIZE"],
+		// The warnings by kind, their details folded.
+		"cells failed: 1 cell", "<summary>1 in detail</summary>", failedCell + ": failed: starting target: exit status 1",
+		// The tables and the span accounting.
+		"<th>p99 intended</th>", "<th>OnEnd p99</th>", "<th>queue size</th>", "<td>2048 (default)</td>", "<td>64</td>", "<td>none (sync)</td>",
+		"Spans lost by queue size (sink delay 0)",
+		"How to read the tables", `id="recommendation"`, "tp := sdktrace.NewTracerProvider(",
 	} {
 		if !strings.Contains(text, w) {
 			t.Errorf("the page does not contain %q", w)
 		}
 	}
-	for _, line := range envLines(s.Recommendation.Env) {
-		if !strings.Contains(text, line) {
-			t.Errorf("the page does not contain the variable %q", line)
-		}
-	}
-	for _, r := range s.Recommendation.Reasons {
-		if !strings.Contains(text, r) {
-			t.Errorf("the page does not give the reason %q", r)
-		}
-	}
-}
-
-// TestHTMLWithoutRaw checks the cases where the charts of raw results have
-// nothing to draw: they say why, and everything else is there.
-func TestHTMLWithoutRaw(t *testing.T) {
-	t.Parallel()
-	cases := []struct {
-		name string
-		// prepare returns the run to render (nil: only the summary).
-		prepare func(t *testing.T, l *results.Loaded) *results.Loaded
-		want    []string
-	}{{
-		// No run: only the Summary's charts.
-		name:    "no run",
-		prepare: func(*testing.T, *results.Loaded) *results.Loaded { return nil },
-		want:    []string{"No raw results (results.gob) to draw from.", "No raw results to draw from."},
-	}, {
-		// A cell's results.gob is gone: the page says so, and draws the rest.
-		name: "missing results",
-		prepare: func(t *testing.T, l *results.Loaded) *results.Loaded {
-			if err := os.Remove(l.CellPath(l.Cells[0], results.ResultsGob)); err != nil {
-				t.Fatal(err)
-			}
-			return l
-		},
-		want: []string{"charts: cell 000-none-r500-rep1: no results.gob"},
-	}, {
-		// No results.gob at all: no spectrum, no timeline, and no hang
-		// on scales of nothing.
-		name: "no results",
-		prepare: func(t *testing.T, l *results.Loaded) *results.Loaded {
-			for _, c := range l.Cells {
-				if err := os.Remove(l.CellPath(c, results.ResultsGob)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			return l
-		},
-		want: []string{"No raw results (results.gob) to draw from.", "charts: cell 015-batch-q64-r1000-rep2: no results.gob", "no results"},
-	}, {
-		// A truncated results.gob: what it holds is drawn, and the page says so.
-		name: "truncated results",
-		prepare: func(t *testing.T, l *results.Loaded) *results.Loaded {
-			path := l.CellPath(l.Cells[1], results.ResultsGob)
-			b, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, b[:len(b)/2], 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return l
-		},
-		want: []string{"charts: cell 001-sync-r500-rep1: reading results.gob after"},
-	}}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			l := htmlRun(t, "", nil)
-			s, err := summary.Build(l)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var b bytes.Buffer
-			if err := HTML(&b, s, tc.prepare(t, l)); err != nil {
-				t.Fatal(err)
-			}
-			cc := checkPage(t, b.Bytes())
-			for _, k := range []string{"overhead against", "CPU per request", "peak RSS", "spans lost"} {
-				if cc.svgs[k] == 0 || cc.marks[k] == 0 {
-					t.Errorf("no %q chart with data", k)
-				}
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(html.UnescapeString(b.String()), w) {
-					t.Errorf("the page does not say %q", w)
-				}
-			}
-		})
+	if i, j := strings.Index(text, "<h2>Answer</h2>"), strings.Index(text, "<table"); i < 0 || j < i {
+		t.Errorf("the answer (at %d) does not come before the first table (at %d)", i, j)
 	}
 }
 
 // TestHTMLWriteError checks that a failing writer's error is returned.
 func TestHTMLWriteError(t *testing.T) {
 	t.Parallel()
-	l := htmlRun(t, "", nil)
-	s, err := summary.Build(l)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := htmlAnalysis(t)
 	for _, n := range []int{0, 1000, 100000} {
-		if err := HTML(&failWriter{n: n}, s, l); err == nil {
+		if err := HTML(&failWriter{n: n}, a); err == nil {
 			t.Errorf("no error from a writer that fails after %d bytes", n)
 		}
 	}
 }
 
-// TestHTMLSize checks that a run of 100 cells of 30 s (120 timeline bins
-// each) gives a page that opens quickly: under 2 MB. The size grows with
-// cells and bins, not with requests, so the rates are low.
+// TestHTMLSize checks that a run of 100 cells of 30 s (300 timeline
+// buckets each) gives a page that opens quickly: under 3 MB. The size
+// grows with cells and buckets, not with requests, so the rates are low.
 func TestHTMLSize(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 100 cells of results")
@@ -355,23 +267,27 @@ variants:
     kind: batch
     queue_size: 4096
 `
-	l := htmlRun(t, yaml, nil)
-	if len(l.Cells) != 100 {
-		t.Fatalf("%d cells, want 100", len(l.Cells))
+	f := resultstest.New(t, yaml)
+	for _, c := range f.Cells {
+		c.N = c.Rate * 30
 	}
-	s, page := htmlReport(t, l)
-	t.Logf("100 cells: %d bytes", len(page))
-	if len(page) > 2<<20 {
-		t.Errorf("the page is %d bytes, want under 2 MiB", len(page))
+	a := analyse(t, f)
+	var b bytes.Buffer
+	if err := HTML(&b, a); err != nil {
+		t.Fatal(err)
 	}
-	wantCharts(t, checkPage(t, page), s, l)
+	t.Logf("100 cells: %d bytes", b.Len())
+	if b.Len() > 3<<20 {
+		t.Errorf("the page is %d bytes, want under 3 MiB", b.Len())
+	}
+	wantCharts(t, checkPage(t, b.Bytes()), a)
 }
 
 // TestHTMLID checks the section ids the navigation links to.
 func TestHTMLID(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"1000 requests/s", "1000-requests-s"},
-		{"How to read the span columns", "how-to-read-the-span-columns"},
+		{"How to read the tables", "how-to-read-the-tables"},
 		{"Recommendation", "recommendation"},
 		// Leading and trailing punctuation leaves no dash.
 		{"  Δ (noise) ", "noise"},
@@ -379,28 +295,5 @@ func TestHTMLID(t *testing.T) {
 		if got := htmlID(tc.in); got != tc.want {
 			t.Errorf("htmlID(%q) = %q, want %q", tc.in, got, tc.want)
 		}
-	}
-}
-
-// ExampleHTML is how otelbench writes report.html next to report.md.
-func ExampleHTML() {
-	l, err := results.Open("results/20250102T030405Z-default")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	s, err := summary.Build(l)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	f, err := os.Create(filepath.Join(l.Path, HTMLFile))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer f.Close()
-	if err := HTML(f, s, l); err != nil {
-		fmt.Println(err)
 	}
 }

@@ -43,9 +43,13 @@ func (m *markdownRenderer) table(t table) {
 	m.printf("\n")
 }
 
-func (m *markdownRenderer) list(items []string) {
+func (m *markdownRenderer) list(items []item) {
 	for _, it := range items {
-		m.printf("- %s\n", strings.ReplaceAll(it, "\n", " "))
+		text := strings.ReplaceAll(it.text, "\n", " ")
+		if it.warn {
+			text = "⚠ " + text
+		}
+		m.printf("- %s\n", text)
 	}
 	m.printf("\n")
 }

@@ -6,87 +6,123 @@ import (
 	"time"
 
 	"github.com/otelbench/otelbench/internal/model"
-	"github.com/otelbench/otelbench/internal/summary"
+	"github.com/otelbench/otelbench/internal/predict"
 )
 
 var (
 	modelHeader = []string{"variant", "rate", "export latency used", "predicted ceiling", "delivered", "predicted loss (steady)", "predicted loss (cell)", "measured loss"}
 	burstHeader = []string{"variant", "rate", "burst peak", "queue lasts", "predicted dropped/rep", "measured dropped/rep"}
 	onsetHeader = []string{"variant", "predicted onset (steady)", "predicted onset (cells)", "measured onset", "between", "ratio (steady)", "ratio (cells)",
-		fmt.Sprintf("within %.0f%%?", 100*summary.OnsetTolerance)}
+		fmt.Sprintf("within %.0f%%?", 100*predict.OnsetTolerance)}
 )
 
 // modelSection sets internal/model's predictions beside the measurements:
 // per batch row the ceiling and loss, then per variant the rate where loss
-// starts. It writes nothing when no row has a model check.
-func modelSection(r renderer, s *summary.Summary) {
-	t := table{header: modelHeader}
-	bt := table{header: burstHeader}
-	warned := rateNotes{}
-	for _, row := range modelRows(s) {
-		mc := row.Model
-		lat := "none"
-		if mc.LatencyFrom != "" {
-			lat = fmt.Sprintf("%s (%s)", dur(mc.ExportLatency), mc.LatencyFrom)
-		}
-		ceiling, loss, run := "–", "–", "–"
-		if mc.Regime != "" {
-			ceiling, loss = modelSpansPerSec(mc.Ceiling), modelShare(mc.PredictedLoss)
-			if mc.TimerRaces {
-				ceiling += " (timer race)"
-			}
-			if mc.Burst == nil {
-				run = modelShare(mc.RunLoss)
-			}
-		}
-		rate := fmt.Sprintf("%.0f/s", row.RequestedRate)
-		t.rows = append(t.rows, []string{row.Variant, rate, lat, ceiling, modelSpansPerSec(mc.Delivered), loss, run, modelShare(mc.MeasuredLoss)})
-		if b := mc.Burst; b != nil {
-			bt.rows = append(bt.rows, []string{row.Variant, rate, fmt.Sprintf("%.0f/s for %s", b.PeakRate, dur(b.Length)),
-				modelAbsorb(b.Absorb), fmt.Sprintf("%.0f", b.PredictedDropped), fmt.Sprintf("%.0f", b.MeasuredDropped)})
-		}
-		for _, w := range mc.Warnings {
-			warned.add(row.Variant, rate, w)
-		}
-	}
-	notes := warned.lines()
-	if len(t.rows) == 0 {
+// starts. It says why when nothing was predicted.
+func modelSection(d *doc, c predict.Checks) {
+	if c.Skipped == predict.SkipFaults {
+		sec := d.newSection(secModel, "Model vs measurement")
+		sec.para("Not predicted (n/a): the sink had outages, black holes or injected errors, and the model is of a collector that answers every export; its \"no loss\" beside an outage's losses would only mislead.")
 		return
 	}
-	r.heading(2, "Model vs measurement")
-	r.para("internal/model predicts the batch processor from its settings in effect, the requested rate, the sampled spans per request and the export latency the target measured at that rate (the mean of its ExportSpans calls). Ceiling: the most spans/s one worker exports; delivered: spans/s offered × (1 − measured loss), the measured ceiling when loss is high. Steady: the loss of the steady state, with the mean latency. Cell: the loss over one cell (warm-up and attack) of a processor that starts idle, each export's duration drawn from the cell's export histogram, so that the room in the empty queue at the start, slow exports here and there and the timer race below the ceiling count. Measured: dropped + failed over ended, warm-up included.")
-	r.table(t)
-	if len(bt.rows) > 0 {
-		r.para("Bursts (the queue lasts from a burst starting as an export begins; predicted drops add the steady loss of the rest of the cell):")
-		r.table(bt)
+	if len(c.Rows) == 0 {
+		return
 	}
-	if len(s.ModelChecks) > 0 {
-		r.para(fmt.Sprintf("Where loss starts: the measured onset is where the loss passes %s, between the lowest rate from which every rate lost more and the rate under it: where the spans the lossy rate delivered would be all but %s of those offered (above its ceiling a processor delivers the same whatever the rate). Steady: where the steady state starts to lose, with the mean export latency of those two rates; cells: where half the cells the model plays (%d at each rate: idle at the start, export durations drawn from those two rates' histograms, timer races split at random) lose more than %s, and in brackets where a tenth and nine tenths do. The verdict is on the cells' prediction.",
-			modelShare(summary.OnsetThreshold), modelShare(summary.OnsetThreshold), model.SimulatedRuns, modelShare(summary.OnsetThreshold)))
+	t := table{header: modelHeader}
+	bt := table{header: burstHeader}
+	var notes noteLines
+	for _, mc := range c.Rows {
+		t.rows = append(t.rows, modelCells(mc))
+		rate := fmt.Sprintf("%d/s", mc.Rate)
+		if b := mc.Burst; b != nil {
+			bt.rows = append(bt.rows, []string{mc.Variant, rate, fmt.Sprintf("%.0f/s for %s", b.PeakRate, dur(b.Length)),
+				modelAbsorb(b.Absorb), fmt.Sprintf("%.0f", b.PredictedDropped), fmt.Sprintf("%.0f", b.MeasuredDropped)})
+		}
+		for _, n := range mc.Notes {
+			notes.add(mc.Variant, rate, noteText(n))
+		}
+	}
+	sec := d.newSection(secModel, "Model vs measurement")
+	sec.para("internal/model predicts the batch processor from its settings in effect, the requested rate, the sampled spans per request and the export latency the target measured at that rate (the mean of its ExportSpans calls). Ceiling: the most spans/s one worker exports; delivered: spans/s offered × (1 − measured loss), the measured ceiling when loss is high. Steady: the loss of the steady state, with the mean latency. Cell: the loss over one cell (warm-up and attack) of a processor that starts idle, each export's duration drawn from the cell's export histogram, so that the room in the empty queue at the start, slow exports here and there and the timer race below the ceiling count. Measured: dropped + failed over ended, warm-up included.")
+	sec.addTable(t)
+	if len(bt.rows) > 0 {
+		sec.para("Bursts (the queue lasts from a burst starting as an export begins; predicted drops add the steady loss of the rest of the cell):")
+		sec.addTable(bt)
+	}
+	if len(c.Onsets) > 0 {
+		sec.para(fmt.Sprintf("Where loss starts: the measured onset is where the loss passes %s, between the lowest rate from which every rate lost more and the rate under it: where the spans the lossy rate delivered would be all but %s of those offered (above its ceiling a processor delivers the same whatever the rate). Steady: where the steady state starts to lose, with the mean export latency of those two rates; cells: where half the cells the model plays (%d at each rate: idle at the start, export durations drawn from those two rates' histograms, timer races split at random) lose more than %s, and in brackets where a tenth and nine tenths do. The verdict is on the cells' prediction.",
+			modelShare(predict.OnsetThreshold), modelShare(predict.OnsetThreshold), model.SimulatedRuns, modelShare(predict.OnsetThreshold)))
 		ot := table{header: onsetHeader}
-		for _, oc := range s.ModelChecks {
+		for _, oc := range c.Onsets {
 			ot.rows = append(ot.rows, onsetCells(oc))
 			for _, n := range oc.Notes {
-				notes = append(notes, fmt.Sprintf("⚠ %s: %s", oc.Variant, n))
+				notes.add(oc.Variant, "", noteText(n))
 			}
 		}
-		r.table(ot)
+		sec.addTable(ot)
 	}
-	if len(notes) > 0 {
-		r.list(notes)
+	if len(notes.order) > 0 {
+		sec.items(notes.items()...)
 	}
 }
 
+// modelCells formats one row's check.
+func modelCells(mc predict.RowCheck) []string {
+	lat := "none"
+	if mc.LatencyFrom != "" {
+		lat = fmt.Sprintf("%s (%s)", dur(mc.ExportLatency), mc.LatencyFrom)
+	}
+	ceiling, loss, run := "n/a", "n/a", "n/a"
+	if mc.Regime != "" {
+		ceiling, loss = modelSpansPerSec(mc.Ceiling), modelShare(mc.PredictedLoss)
+		if mc.TimerRaces {
+			ceiling += " (timer race)"
+		}
+		if mc.Burst == nil {
+			run = modelShare(mc.RunLoss)
+		}
+	}
+	return []string{mc.Variant, fmt.Sprintf("%d/s", mc.Rate), lat, ceiling, modelSpansPerSec(mc.Delivered), loss, run, modelShare(mc.MeasuredLoss)}
+}
+
+// noteText is the sentence of a model note.
+func noteText(n predict.Note) string {
+	switch n.Kind {
+	case predict.NoteLossFromSink:
+		return "dropped spans could not be told apart from spans lost at shutdown: measured loss is ended − received"
+	case predict.NoteNoLatency:
+		return "no export was measured and the sink has no delay: no prediction"
+	case predict.NoteNoPrediction:
+		return "no prediction: " + n.Detail
+	case predict.NoteNoRunPrediction:
+		return "no prediction over the cell: " + n.Detail
+	case predict.NoteTimerRaces:
+		return fmt.Sprintf("a full batch's export lasts at least the batch timeout (%s): batches split at random, and the steady ceiling and loss are approximate", dur(time.Duration(n.Value)))
+	case predict.NoteBurst:
+		return "every attack has a burst: the measured loss is the burst's as much as the steady rate's"
+	case predict.NoteAboveHighest:
+		return fmt.Sprintf("the highest rate lost no more than %s: the measured onset is above %.0f/s", modelShare(n.Value), n.Rate)
+	case predict.NoteBelowLowest:
+		return fmt.Sprintf("the lowest rate already lost more than %s: the measured onset is below %.0f/s", modelShare(n.Value), n.Rate)
+	case predict.NoteInterpolated:
+		return fmt.Sprintf("the rates that bracket the onset (%.0f/s, %.0f/s) are more than %.0f%% apart: the onset between them is interpolated (%.0f/s on a straight line)",
+			n.Below, n.Above, 100*n.Limit, n.Value)
+	case predict.NoteLossBelowOnset:
+		return fmt.Sprintf("%.0f/s lost %.1f%%, below the onset (predicted over the cell, with its export durations: %.1f%%)", n.Rate, 100*n.Value, 100*n.Limit)
+	}
+	return string(n.Kind)
+}
+
 // onsetCells formats one variant's onset comparison.
-func onsetCells(oc summary.OnsetCheck) []string {
-	predicted, run := "–", "–"
+func onsetCells(oc predict.OnsetCheck) []string {
+	predicted, run := "n/a", "n/a"
 	if oc.Predicted > 0 {
 		predicted = fmt.Sprintf("%.0f/s (%s)", oc.Predicted, dur(oc.ExportLatency))
 	}
 	if oc.PredictedRun > 0 {
 		run = fmt.Sprintf("%.0f/s (%.0f–%.0f)", oc.PredictedRun, oc.PredictedRunLow, oc.PredictedRunHigh)
 	}
-	measured, between, steady, ratio, within := "–", "–", "–", "–", "unknown"
+	measured, between, steady, ratio, within := "", "n/a", "n/a", "n/a", "unknown"
 	switch {
 	case oc.Measured > 0:
 		measured = fmt.Sprintf("%.0f/s", oc.Measured)
@@ -116,52 +152,35 @@ func onsetCells(oc summary.OnsetCheck) []string {
 	return []string{oc.Variant, predicted, run, measured, between, steady, ratio, within}
 }
 
-// modelRows returns the rows with a model check, variant by variant in the
-// order they first appear, each in rate order.
-func modelRows(s *summary.Summary) []summary.Row {
-	var order []string
-	byVariant := map[string][]summary.Row{}
-	for _, rs := range s.Rates {
-		for _, row := range rs.Rows {
-			if row.Model == nil {
-				continue
-			}
-			if _, seen := byVariant[row.Variant]; !seen {
-				order = append(order, row.Variant)
-			}
-			byVariant[row.Variant] = append(byVariant[row.Variant], row)
-		}
-	}
-	var out []summary.Row
-	for _, v := range order {
-		out = append(out, byVariant[v]...)
-	}
-	return out
-}
-
-// rateNotes gathers the warnings of a variant's rows, so that one said at
-// several rates is listed once with them.
-type rateNotes struct {
-	order []string // "variant\x00warning", as first seen
+// noteLines gathers notes, so that one said of a variant at several rates
+// is listed once with them.
+type noteLines struct {
+	order []string // "variant\x00note", as first seen
 	rates map[string][]string
 }
 
-func (n *rateNotes) add(variant, rate, warning string) {
+func (n *noteLines) add(variant, rate, note string) {
 	if n.rates == nil {
 		n.rates = map[string][]string{}
 	}
-	k := variant + "\x00" + warning
+	k := variant + "\x00" + note
 	if _, seen := n.rates[k]; !seen {
 		n.order = append(n.order, k)
 	}
-	n.rates[k] = append(n.rates[k], rate)
+	if rate != "" {
+		n.rates[k] = append(n.rates[k], rate)
+	}
 }
 
-func (n *rateNotes) lines() []string {
-	var out []string
+func (n *noteLines) items() []item {
+	var out []item
 	for _, k := range n.order {
-		variant, warning, _ := strings.Cut(k, "\x00")
-		out = append(out, fmt.Sprintf("⚠ %s at %s: %s", variant, strings.Join(n.rates[k], ", "), warning))
+		variant, note, _ := strings.Cut(k, "\x00")
+		at := ""
+		if rs := n.rates[k]; len(rs) > 0 {
+			at = " at " + strings.Join(rs, ", ")
+		}
+		out = append(out, item{text: fmt.Sprintf("%s%s: %s", variant, at, note)})
 	}
 	return out
 }

@@ -2,15 +2,20 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/otelbench/otelbench/internal/analysis"
 	goldenpkg "github.com/otelbench/otelbench/internal/golden"
-	"github.com/otelbench/otelbench/internal/summary"
+	"github.com/otelbench/otelbench/internal/results/resultstest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -21,10 +26,73 @@ func golden(t *testing.T, name string, got []byte) {
 	goldenpkg.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
+// sampleProfile is the report's synthetic run: the baseline and an A/A
+// control, sync, batch with the defaults and with a small queue, and 10%
+// sampling, at two rates with five repetitions (the fewest that can make
+// a difference significant).
+var sampleProfile = strings.NewReplacer("repetitions: 2", "repetitions: 5",
+	"  - name: sync\n", "  - name: none-aa\n    kind: none\n  - name: sync\n").Replace(resultstest.DefaultProfile)
+
+// sampleFixture is sampleProfile with its measurements: exports of 5 ms,
+// CPU that varies a little between repetitions, and a few spans lost by
+// the small queue at the higher rate.
+func sampleFixture(t *testing.T, yaml string) *resultstest.Fixture {
+	t.Helper()
+	if yaml == "" {
+		yaml = sampleProfile
+	}
+	f := resultstest.New(t, yaml)
+	f.SetExport("", 5*time.Millisecond)
+	for _, c := range f.Cells {
+		// Repetitions 2% apart, not resultstest's 1 ms apart: a quiet
+		// machine, as a report usually shows.
+		rep, shift := c.Rep, resultstest.Shift[c.Variant.Name][min(slices.Index(f.Profile.Rates, c.Rate), 1)]
+		c.Latency = func(i int) time.Duration {
+			return time.Duration(float64(time.Millisecond+time.Duration(i)*resultstest.Step)*(1+0.02*float64(rep-3))) + shift
+		}
+		per := resultstest.CPUPerRequest[c.Variant.Name]
+		if per == 0 {
+			per = resultstest.CPUPerRequest["none"]
+		}
+		c.CPU = time.Duration(float64(per)*(1+0.02*float64(c.Rep-3))) * time.Duration(c.N)
+		c.OnEndMax = 40 * time.Microsecond
+	}
+	// The small queue drops 12 spans at the higher rate, in one repetition.
+	if slices.ContainsFunc(f.Cells, func(c *resultstest.Cell) bool { return c.Variant.Name == "batch-q64" && c.Rate == 3000 }) {
+		c := f.Cell(t, "batch-q64", 3000, 1)
+		c.Spans.ExportedOK -= 12
+		c.Spans.Dropped, c.Spans.DropSource = 12, "clean-shutdown"
+		f.LoseSpans(t, "batch-q64", 3000, 12)
+	}
+	return f
+}
+
+// analyse writes the fixture's run and analyses it.
+func analyse(t *testing.T, f *resultstest.Fixture) *analysis.Analysis {
+	t.Helper()
+	a, err := analysis.Of(f.Write(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// sampleAnalysis is the sample run with a p99 budget of 15%: batch
+// qualifies, batch-q64 loses spans, sync is too slow.
+func sampleAnalysis(t *testing.T) *analysis.Analysis {
+	return analyse(t, sampleFixture(t, strings.Replace(sampleProfile, "p99_overhead_pct: 10", "p99_overhead_pct: 15", 1)))
+}
+
+// noneQualifies is the sample run with a p99 budget of 1%, which nothing
+// meets.
+func noneQualifies(t *testing.T) *analysis.Analysis {
+	return analyse(t, sampleFixture(t, strings.Replace(sampleProfile, "p99_overhead_pct: 10", "p99_overhead_pct: 1", 1)))
+}
+
 // formats are the renderers under test, by golden file extension.
 var formats = []struct {
 	ext    string
-	render func(io.Writer, *summary.Summary) error
+	render func(io.Writer, *analysis.Analysis) error
 }{
 	{"txt", Text},
 	{"md", Markdown},
@@ -32,20 +100,21 @@ var formats = []struct {
 
 func TestGolden(t *testing.T) {
 	cases := []struct {
-		name    string // golden files are testdata/<name>.golden.<ext>
-		summary func(*testing.T) *summary.Summary
+		name string // golden files are testdata/<name>.golden.<ext>
+		make func(*testing.T) *analysis.Analysis
 	}{
-		// The recommended variant sets a queue size, a batch timeout,
-		// blocking, an exporter timeout and a sample ratio.
-		{"report", sampleSummary},
-		// No variant qualifies: reasons and rejections, no code.
+		// batch qualifies; batch-q64 loses spans; sync is too slow.
+		{"report", sampleAnalysis},
+		// Nothing meets a 1% budget: the best measured settings, what they
+		// miss, and the run's noise floor.
 		{"report-none-qualifies", noneQualifies},
 	}
 	for _, tc := range cases {
+		a := tc.make(t)
 		for _, f := range formats {
 			t.Run(tc.name+"."+f.ext, func(t *testing.T) {
 				var b bytes.Buffer
-				if err := f.render(&b, tc.summary(t)); err != nil {
+				if err := f.render(&b, a); err != nil {
 					t.Fatal(err)
 				}
 				golden(t, tc.name+".golden."+f.ext, b.Bytes())
@@ -54,78 +123,153 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestRecommendationCode checks the code and variables shown for the
-// recommended variant, in both formats.
-func TestRecommendationCode(t *testing.T) {
-	defaults := func(t *testing.T) *summary.Summary {
-		s := sampleSummary(t)
-		v := sampleVariants(t)["batch"]
-		s.Recommendation.Variant, s.Recommendation.Settings, s.Recommendation.Env = v.Name, &v, v.Env()
-		return s
-	}
-	cases := []struct {
-		name    string
-		summary func(*testing.T) *summary.Summary
-		want    []string
-		absent  []string
-	}{{
-		// Every option the sampled variant sets is in the Go code and,
-		// except blocking, in the variables.
-		name:    "non-default settings",
-		summary: sampleSummary,
-		want: []string{
-			"Use the settings of sampled-10.",
-			"otlptracegrpc.WithTimeout(5 * time.Second)",
-			"sdktrace.WithMaxQueueSize(64)",
-			"sdktrace.WithBatchTimeout(100 * time.Millisecond)",
-			"sdktrace.WithBlocking()",
-			"sdktrace.ParentBased(sdktrace.TraceIDRatioBased(0.1))",
-			"OTEL_BSP_MAX_QUEUE_SIZE=64\n",
-			"OTEL_BSP_SCHEDULE_DELAY=100\n",
-			"OTEL_EXPORTER_OTLP_TIMEOUT=5000\n",
-			"OTEL_TRACES_SAMPLER=parentbased_traceidratio\n",
-			"OTEL_TRACES_SAMPLER_ARG=0.1\n",
-			"Blocking has no standard variable: it needs sdktrace.WithBlocking() in code.",
-		},
-		absent: []string{"none to set", "No measured variant qualifies."},
-	}, {
-		// The SDK's defaults: nothing to set.
-		name:    "defaults",
-		summary: defaults,
-		want: []string{
-			"Use the settings of batch.",
-			"sdktrace.WithBatcher(exporter), // the SDK's defaults",
-			"As environment variables: none to set; the SDK's defaults apply.",
-		},
-		absent: []string{"OTEL_", "WithSampler", "WithBlocking", "WithTimeout"},
-	}, {
-		// Nothing qualifies: no code at all.
-		name:    "nothing qualifies",
-		summary: noneQualifies,
-		want:    []string{"No measured variant qualifies.", "sampled-10: p99 overhead +12.1% (360µs) at 3000/s exceeds the 10% budget"},
-		absent:  []string{"As Go:", "sdktrace", "OTEL_", "Use the settings"},
-	}}
-	for _, tc := range cases {
-		for _, f := range formats {
-			t.Run(tc.name+"."+f.ext, func(t *testing.T) {
-				var b bytes.Buffer
-				if err := f.render(&b, tc.summary(t)); err != nil {
-					t.Fatal(err)
-				}
-				rec := b.String()[strings.Index(b.String(), "Recommendation"):]
-				for _, w := range tc.want {
-					if !strings.Contains(rec, w) {
-						t.Errorf("the recommendation lacks %q:\n%s", w, rec)
-					}
-				}
-				for _, a := range tc.absent {
-					if strings.Contains(rec, a) {
-						t.Errorf("the recommendation contains %q:\n%s", a, rec)
-					}
-				}
-			})
+// answerLines returns the non-empty lines of report.md's Answer section,
+// and whether it is the first section.
+func answerLines(md string) ([]string, bool) {
+	var lines []string
+	first, in := true, false
+	for _, l := range strings.Split(md, "\n") {
+		switch {
+		case strings.HasPrefix(l, "## "):
+			if in {
+				return lines, first
+			}
+			in = l == "## Answer"
+			if !in {
+				first = false
+			}
+		case in && strings.TrimSpace(l) != "":
+			lines = append(lines, l)
 		}
 	}
+	return lines, first
+}
+
+// TestAnswerFirst: every report opens, before any table, with the answer:
+// the settings as OTEL_* lines, what they cost at each rate, and the
+// budget verdict, in 5 to 15 lines; and it is the same answer as
+// summary.json's.
+func TestAnswerFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		a      *analysis.Analysis
+		within bool
+	}{{"qualifies", sampleAnalysis(t), true}, {"none qualifies", noneQualifies(t), false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var md bytes.Buffer
+			if err := Markdown(&md, tc.a); err != nil {
+				t.Fatal(err)
+			}
+			lines, first := answerLines(md.String())
+			if !first || len(lines) < 5 || len(lines) > 15 {
+				t.Fatalf("answer first %v, %d lines, want the first section with 5–15 lines:\n%s", first, len(lines), strings.Join(lines, "\n"))
+			}
+			text := strings.Join(lines, "\n")
+			for k, v := range tc.a.Advice.Env {
+				if !strings.Contains(text, k+"="+v) {
+					t.Errorf("the answer lacks %s=%s", k, v)
+				}
+			}
+			for _, rate := range []string{"At 1000 requests/s", "At 3000 requests/s"} {
+				if !strings.Contains(text, rate) {
+					t.Errorf("the answer lacks %q", rate)
+				}
+			}
+			if got := strings.Contains(text, "Within the budgets"); got != tc.within {
+				t.Errorf("within the budgets: %v, want %v:\n%s", got, tc.within, text)
+			}
+			if !tc.within && !strings.Contains(text, "noise floor") {
+				t.Errorf("a missed budget without the noise floor beside it:\n%s", text)
+			}
+			// summary.json carries the same OTEL_BSP_* values.
+			data, err := json.Marshal(tc.a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back struct {
+				Recommendation struct {
+					Env map[string]string `json:"env"`
+				} `json:"recommendation"`
+			}
+			if err := json.Unmarshal(data, &back); err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range back.Recommendation.Env {
+				if strings.HasPrefix(k, "OTEL_BSP_") && !strings.Contains(text, k+"="+v) {
+					t.Errorf("summary.json has %s=%s, the answer does not", k, v)
+				}
+			}
+		})
+	}
+}
+
+// TestWarningsGrouped: a run with warnings of many kinds in many rows shows
+// one ⚠ line per kind, with the count and the range, and the details
+// beside the numbers.
+func TestWarningsGrouped(t *testing.T) {
+	f := sampleFixture(t, "")
+	for _, c := range f.Cells {
+		// Every row noisy: the p50 of repetition 5 is 30% higher.
+		if c.Rep == 5 {
+			lat := c.Latency
+			c.Latency = func(i int) time.Duration { return lat(i) * 13 / 10 }
+		}
+	}
+	f.Cell(t, "batch", 3000, 2).SendRate = 2000
+	a := analyse(t, f)
+	var md bytes.Buffer
+	if err := Markdown(&md, a); err != nil {
+		t.Fatal(err)
+	}
+	var warn []string
+	for _, l := range strings.Split(md.String(), "\n") {
+		if strings.Contains(l, "⚠") {
+			warn = append(warn, l)
+		}
+	}
+	if len(warn) > 15 {
+		t.Errorf("%d lines with ⚠, want at most 15:\n%s", len(warn), strings.Join(warn, "\n"))
+	}
+	kinds := map[string]int{}
+	for _, w := range a.AllWarnings() {
+		kinds[label(w.Kind)]++
+	}
+	for k, n := range kinds {
+		lines := 0
+		for _, w := range warn {
+			if strings.HasPrefix(strings.TrimPrefix(w, "- ⚠ "), k+":") {
+				lines++
+			}
+		}
+		if lines != 1 {
+			t.Errorf("kind %q (%d warnings) has %d ⚠ lines, want 1", k, n, lines)
+		}
+	}
+	if !regexp.MustCompile(`⚠ noisy: \d+ rows \(p50 CV \d+(–\d+)?%`).MatchString(md.String()) {
+		t.Errorf("the noisy line lacks its count and range:\n%s", strings.Join(warn, "\n"))
+	}
+	// Beside the 3000/s tables: which row, which repetition, which figure.
+	if !strings.Contains(md.String(), "rate not reached: batch rep 2 (") {
+		t.Errorf("the 3000/s section does not name the repetition that fell short")
+	}
+}
+
+// TestRunningStatus: a run that did not finish says so where it starts.
+func TestRunningStatus(t *testing.T) {
+	f := sampleFixture(t, "")
+	f.Status = "running"
+	var b bytes.Buffer
+	if err := Text(&b, analyse(t, f)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "status running: still being measured, 60 of 60 cells so far") {
+		t.Errorf("a running run's report does not say so:\n%s", firstLines(b.String(), 5))
+	}
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
 }
 
 // splitRow splits a Markdown table line into its cells, honouring \|.
@@ -192,20 +336,21 @@ func checkTables(t *testing.T, md string) int {
 
 func TestMarkdownTables(t *testing.T) {
 	for _, tc := range []struct {
-		name    string
-		summary func(*testing.T) *summary.Summary
+		name string
+		a    func(*testing.T) *analysis.Analysis
 	}{
-		{"report", sampleSummary},
+		{"report", sampleAnalysis},
 		{"report-none-qualifies", noneQualifies},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Markdown(&b, tc.summary(t)); err != nil {
+			if err := Markdown(&b, tc.a(t)); err != nil {
 				t.Fatal(err)
 			}
-			// Three tables per rate, then accounting and recovery.
-			if n := checkTables(t, b.String()); n != 8 {
-				t.Errorf("found %d tables, want 8", n)
+			// Four tables per rate, accounting (two), model (rows and onsets)
+			// and the candidates.
+			if n := checkTables(t, b.String()); n != 13 {
+				t.Errorf("found %d tables, want 13", n)
 			}
 		})
 	}
@@ -245,9 +390,22 @@ func (w *failWriter) Write(p []byte) (int, error) {
 func TestWriteError(t *testing.T) {
 	for _, f := range formats {
 		for _, n := range []int{0, 100, 1000, 3000} {
-			if err := f.render(&failWriter{n: n}, sampleSummary(t)); err == nil {
+			if err := f.render(&failWriter{n: n}, sampleAnalysis(t)); err == nil {
 				t.Errorf("%s: no error from a writer that fails after %d bytes", f.ext, n)
 			}
 		}
+	}
+}
+
+// TestDiedStatus: a run whose process died says so, with what it measured.
+func TestDiedStatus(t *testing.T) {
+	a := sampleAnalysis(t)
+	a.Died, a.LastSeen, a.Cells = true, resultstest.T0.Add(time.Minute), 12
+	var b bytes.Buffer
+	if err := Text(&b, a); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "status died: the process measuring it is gone (last seen 2025-01-02T03:05:05Z), with 12 of 60 cells measured") {
+		t.Errorf("a dead run's report does not say so:\n%s", firstLines(b.String(), 5))
 	}
 }

@@ -41,9 +41,13 @@ func (t *textRenderer) table(tb table) {
 	t.printf("\n")
 }
 
-func (t *textRenderer) list(items []string) {
+func (t *textRenderer) list(items []item) {
 	for _, it := range items {
-		t.printf("  %s\n", it)
+		if it.warn {
+			t.printf("  ⚠ %s\n", it.text)
+		} else {
+			t.printf("  %s\n", it.text)
+		}
 	}
 	t.printf("\n")
 }

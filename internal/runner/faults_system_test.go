@@ -152,7 +152,7 @@ func TestSinkOutage(t *testing.T) {
 	for _, v := range []string{"sync", "batch", "blocking"} {
 		a := accountFor(t, s, v)
 		if len(a.Warnings) > 0 {
-			t.Errorf("%s: accounting warnings %q", v, a.Warnings)
+			t.Errorf("%s: accounting warnings %+v", v, a.Warnings)
 		}
 		rc := a.Recovery
 		switch {

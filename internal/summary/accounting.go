@@ -1,10 +1,6 @@
 package summary
 
 import (
-	"fmt"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/profile"
@@ -54,11 +50,13 @@ type Account struct {
 	// Recovery is how the cell came back after the sink's fault windows.
 	Recovery *Recovery `json:"recovery,omitempty"`
 	// Warnings say which check failed, with the numbers.
-	Warnings []string `json:"warnings,omitempty"`
+	Warnings []Warning `json:"warnings,omitempty"`
 }
 
 // account builds the accounting of one measured cell.
-func account(c results.Cell, windows []profile.Window) Account {
+// tl is the cell's timeline as binned from its raw results (nil when they
+// could not be read) and attack the length of the measured attack.
+func account(c results.Cell, tl *results.Timeline, windows []profile.Window, attack time.Duration) Account {
 	s := c.Spans
 	a := Account{
 		Cell: c.Dir, Variant: c.Variant, Kind: c.Kind, Rate: c.Rate, Rep: c.Rep,
@@ -69,7 +67,7 @@ func account(c results.Cell, windows []profile.Window) Account {
 		MissingTraces: -1,
 		FreshnessP50:  s.FreshnessP50, FreshnessP99: s.FreshnessP99,
 		Observability: s.Observability,
-		Recovery:      recovery(c.Timeline, windows),
+		Recovery:      recovery(tl, windows, attack),
 	}
 	if s.Matched {
 		a.MissingTraces = s.MissingTraces
@@ -80,63 +78,40 @@ func account(c results.Cell, windows []profile.Window) Account {
 	}
 	sum := a.Exported + a.Dropped + a.Failed + a.LostAtShutdown
 	a.Adds = sum == a.Ended
-	a.Independent = a.DropSource == DropSDK || a.DropSource == DropNone || a.DropSource == DropCleanShutdown
+	a.Independent = a.DropSource == string(results.DropSDK) || a.DropSource == string(results.DropNone) || a.DropSource == string(results.DropCleanShutdown)
 	if !a.Adds {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: spans do not add up: ended %d ≠ exported %d + dropped %d + failed %d + lost at shutdown %d (= %d, off by %d)",
-			c.Dir, a.Ended, a.Exported, a.Dropped, a.Failed, a.LostAtShutdown, sum, a.Ended-sum))
+		a.warn(WarnSpansDontAddUp, Warning{N: a.Ended, Of: sum, Parts: []int64{a.Exported, a.Dropped, a.Failed, a.LostAtShutdown}})
 	}
-	if a.DropSource == DropExternal && s.Matched && a.MissingTraces == 0 && a.Dropped > 0 && s.TracedRequests > 0 {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: every traced request's server span arrived, but %.2f spans per request instead of %d: check the spans per request given for the service (-spans)",
-			c.Dir, float64(a.Received)/float64(s.TracedRequests), s.PerRequest))
+	if a.DropSource == string(results.DropExternal) && s.Matched && a.MissingTraces == 0 && a.Dropped > 0 && s.TracedRequests > 0 {
+		a.warn(WarnSpansPerRequest, Warning{Value: float64(a.Received) / float64(s.TracedRequests), Limit: float64(s.PerRequest)})
 	}
-	if a.DropSource == DropUnknown {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: the target's shutdown timed out with %d spans never exported: dropped and lost at shutdown cannot be told apart without the SDK's counter (variant option observability: true)",
-			c.Dir, a.Dropped))
+	if a.DropSource == string(results.DropUnknown) {
+		a.warn(WarnDropsUnknown, Warning{N: a.Dropped})
 	}
 	// The SDK's own counters, when on, must agree with ours. A ForceFlush
 	// that times out on a full queue counts its flush marker as one more
 	// drop, so one span of difference is the SDK's, not ours.
-	if queued := a.LostAtShutdown - s.InFlightAtExit; a.DropSource == DropSDK && abs(s.SDKQueued-queued) > 1 {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: the SDK's queue held %d spans at exit, but %d are unaccounted for after its drop count",
-			c.Dir, s.SDKQueued, queued))
+	if queued := a.LostAtShutdown - s.InFlightAtExit; a.DropSource == string(results.DropSDK) && abs(s.SDKQueued-queued) > 1 {
+		a.warn(WarnSDKQueueDisagrees, Warning{N: s.SDKQueued, Of: queued})
 	}
-	if s.Observability && a.DropSource == DropCleanShutdown && s.SDKDropped != a.Dropped {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: the SDK counts %d spans dropped on a full queue; the accounting finds %d",
-			c.Dir, s.SDKDropped, a.Dropped))
+	if s.Observability && a.DropSource == string(results.DropCleanShutdown) && s.SDKDropped != a.Dropped {
+		a.warn(WarnSDKDropsDisagree, Warning{N: s.SDKDropped, Of: a.Dropped})
 	}
 	// The sink must hold exactly what the exporter says it delivered. A
 	// failed export may still have reached the sink (the client gave up
 	// as the answer came), so the sink may exceed it by that much.
 	if a.Received < a.Exported || a.Received > a.Exported+a.Failed {
-		a.Warnings = append(a.Warnings, fmt.Sprintf("%s: the sink received %d distinct spans but the exporter reports %d exported (and %d failed)",
-			c.Dir, a.Received, a.Exported, a.Failed))
+		a.warn(WarnSinkExporterDisagree, Warning{N: a.Received, Of: a.Exported, Parts: []int64{a.Failed}})
 	}
 	// Trace matching against ended − received is checked per row (see
 	// finishSpans), where a disagreement is summed over repetitions.
 	return a
 }
 
-// Where Dropped comes from (results.Spans.DropSource).
-const (
-	DropSDK           = "sdk"
-	DropCleanShutdown = "clean-shutdown"
-	DropNone          = "none"
-	DropUnknown       = "unknown"
-	// DropExternal: a user's service, seen only from outside; dropped is
-	// every span of a traced request that never arrived.
-	DropExternal = "external"
-)
-
-// Codes formats FailedByCode as "Unavailable 12, DeadlineExceeded 3", in
-// name order; "" when nothing failed.
-func (a Account) Codes() string {
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(a.FailedByCode)) {
-		if n := a.FailedByCode[k]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", k, n))
-		}
-	}
-	return strings.Join(parts, ", ")
+// warn adds a warning of kind about the account's cell.
+func (a *Account) warn(kind WarningKind, w Warning) {
+	w.Kind, w.Cell, w.Variant, w.Rate, w.Rep = kind, a.Cell, a.Variant, a.Rate, a.Rep
+	a.Warnings = append(a.Warnings, w)
 }
 
 func abs(x int64) int64 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/results/resultstest"
 )
 
 // row returns the row of variant at rate, failing the test if there is none.
@@ -40,11 +41,11 @@ func uniformQuantile(lo, step time.Duration, n int, q float64) time.Duration {
 // values, interpolates to the exact midpoint in the middle too (it does, to
 // the nanosecond, today); a quantile a whole sample away would mean that
 // the repetitions were not merged as they should be.
-const latencyTolerance = fixtureStep
+const latencyTolerance = resultstest.Step
 
 func TestBuildLatencyMergesRepetitions(t *testing.T) {
 	t.Parallel()
-	s := newFixture(t, "").build(t)
+	s := build(t, resultstest.New(t, ""))
 	cases := []struct {
 		name    string
 		variant string
@@ -66,8 +67,8 @@ func TestBuildLatencyMergesRepetitions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			r := row(t, s, tc.variant, tc.rate)
-			if r.Reps != 2 || r.Requests != 2*fixtureN {
-				t.Fatalf("reps %d, requests %d; want 2 and %d", r.Reps, r.Requests, 2*fixtureN)
+			if r.Reps != 2 || r.Requests != 2*resultstest.N {
+				t.Fatalf("reps %d, requests %d; want 2 and %d", r.Reps, r.Requests, 2*resultstest.N)
 			}
 			lo := time.Millisecond + tc.shift
 			approx := []struct {
@@ -76,17 +77,17 @@ func TestBuildLatencyMergesRepetitions(t *testing.T) {
 				want     time.Duration
 				exactish bool
 			}{
-				{"p50", r.Latency.P50, uniformQuantile(lo, fixtureStep, 2*fixtureN, 0.5), false},
-				{"p90", r.Latency.P90, uniformQuantile(lo, fixtureStep, 2*fixtureN, 0.9), false},
-				{"p99", r.Latency.P99, uniformQuantile(lo, fixtureStep, 2*fixtureN, 0.99), false},
-				{"p99.9", r.Latency.P999, uniformQuantile(lo, fixtureStep, 2*fixtureN, 0.999), false},
+				{"p50", r.Latency.P50, uniformQuantile(lo, resultstest.Step, 2*resultstest.N, 0.5), false},
+				{"p90", r.Latency.P90, uniformQuantile(lo, resultstest.Step, 2*resultstest.N, 0.9), false},
+				{"p99", r.Latency.P99, uniformQuantile(lo, resultstest.Step, 2*resultstest.N, 0.99), false},
+				{"p99.9", r.Latency.P999, uniformQuantile(lo, resultstest.Step, 2*resultstest.N, 0.999), false},
 				// The single repetitions' p99, from their cell.json.
-				{"p99 low", r.P99Low, uniformQuantile(lo, fixtureStep, fixtureN, 0.99), false},
-				{"p99 high", r.P99High, uniformQuantile(lo+time.Millisecond, fixtureStep, fixtureN, 0.99), false},
+				{"p99 low", r.P99Low, uniformQuantile(lo, resultstest.Step, resultstest.N, 0.99), false},
+				{"p99 high", r.P99High, uniformQuantile(lo+time.Millisecond, resultstest.Step, resultstest.N, 0.99), false},
 				// Min, max and mean are not estimated: they are exact.
 				{"min", r.Latency.Min, lo, true},
-				{"max", r.Latency.Max, lo + (2*fixtureN-1)*fixtureStep, true},
-				{"mean", r.Latency.Mean, lo + (2*fixtureN-1)*fixtureStep/2, true},
+				{"max", r.Latency.Max, lo + (2*resultstest.N-1)*resultstest.Step, true},
+				{"mean", r.Latency.Mean, lo + (2*resultstest.N-1)*resultstest.Step/2, true},
 			}
 			for _, a := range approx {
 				tol := latencyTolerance
@@ -103,7 +104,7 @@ func TestBuildLatencyMergesRepetitions(t *testing.T) {
 
 func TestBuildOverhead(t *testing.T) {
 	t.Parallel()
-	s := newFixture(t, "").build(t)
+	s := build(t, resultstest.New(t, ""))
 	cases := []struct {
 		name    string
 		variant string
@@ -139,8 +140,8 @@ func TestBuildOverhead(t *testing.T) {
 			if r.P50Overhead != r.Latency.P50-base.Latency.P50 || r.P99Overhead != r.Latency.P99-base.Latency.P99 {
 				t.Errorf("overheads %v, %v are not the differences of the rows' p50 and p99", r.P50Overhead, r.P99Overhead)
 			}
-			wantP50Pct := 100 * float64(tc.shift) / float64(uniformQuantile(time.Millisecond, fixtureStep, 2*fixtureN, 0.5))
-			wantP99Pct := 100 * float64(tc.shift) / float64(uniformQuantile(time.Millisecond, fixtureStep, 2*fixtureN, 0.99))
+			wantP50Pct := 100 * float64(tc.shift) / float64(uniformQuantile(time.Millisecond, resultstest.Step, 2*resultstest.N, 0.5))
+			wantP99Pct := 100 * float64(tc.shift) / float64(uniformQuantile(time.Millisecond, resultstest.Step, 2*resultstest.N, 0.99))
 			// 0.1 percentage point: the baseline's quantiles are known to
 			// within latencyTolerance, a few parts in ten thousand.
 			if math.Abs(r.P50OverheadPct-wantP50Pct) > 0.1 {
@@ -163,15 +164,15 @@ func TestBuildOverhead(t *testing.T) {
 // repetitions over their requests, not the mean of the repetitions' ratios.
 func TestBuildCPUPerRequest(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "")
+	f := resultstest.New(t, "")
 	// Repetition 1: 1,000 requests in 10ms of CPU (10µs each); repetition
 	// 2: 3,000 requests in 60ms (20µs each). 70ms / 4,000 = 17.5µs, where
 	// the mean of the ratios would be 15µs.
-	rep1 := f.cell(t, "batch", 1000, 1)
-	rep1.n, rep1.cpu = 1000, 10*time.Millisecond
-	rep2 := f.cell(t, "batch", 1000, 2)
-	rep2.n, rep2.cpu = 3000, 60*time.Millisecond
-	s := f.build(t)
+	rep1 := f.Cell(t, "batch", 1000, 1)
+	rep1.N, rep1.CPU = 1000, 10*time.Millisecond
+	rep2 := f.Cell(t, "batch", 1000, 2)
+	rep2.N, rep2.CPU = 3000, 60*time.Millisecond
+	s := build(t, f)
 
 	r := row(t, s, "batch", 1000)
 	if want := 17500 * time.Nanosecond; r.CPUPerRequest != want {
@@ -187,19 +188,19 @@ func TestBuildCPUPerRequest(t *testing.T) {
 
 func TestBuildSpans(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, "")
+	f := resultstest.New(t, "")
 	// Sampling kept 50 and 70 of the 600 requests of each repetition.
-	f.cell(t, "sampled-10", 1000, 1).spans.ServerSpans = 50
-	f.cell(t, "sampled-10", 1000, 2).spans.ServerSpans = 70
+	f.Cell(t, "sampled-10", 1000, 1).Spans.ServerSpans = 50
+	f.Cell(t, "sampled-10", 1000, 2).Spans.ServerSpans = 70
 	// batch-q64 lost 6 spans of 3 traces in repetition 2 at 3000/s.
-	q := f.cell(t, "batch-q64", 3000, 2)
-	q.spans.Received -= 6
-	q.spans.Lost = 6
-	q.spans.MissingTraces = 3
-	q.spans.MissingSpans = 6
-	s := f.build(t)
+	q := f.Cell(t, "batch-q64", 3000, 2)
+	q.Spans.Received -= 6
+	q.Spans.Lost = 6
+	q.Spans.MissingTraces = 3
+	q.Spans.MissingSpans = 6
+	s := build(t, f)
 
-	served := int64(2 * (fixtureN + fixtureWarmup))
+	served := int64(2 * (resultstest.N + resultstest.Warmup))
 	cases := []struct {
 		name    string
 		variant string
@@ -238,7 +239,7 @@ func TestBuildSpans(t *testing.T) {
 
 func TestBuildOnEnd(t *testing.T) {
 	t.Parallel()
-	s := newFixture(t, "").build(t)
+	s := build(t, resultstest.New(t, ""))
 	cases := []struct {
 		name    string
 		variant string
@@ -249,7 +250,7 @@ func TestBuildOnEnd(t *testing.T) {
 		{"baseline", "none", [2]time.Duration{0, 0}, 0},
 		// Every request is in the (1µs, 2µs] bucket: interpolated inside
 		// it, the p50 is 1.5µs and the p99 1.99µs.
-		{"batch", "batch", [2]time.Duration{1500, 1990}, 2 * (fixtureN + fixtureWarmup)},
+		{"batch", "batch", [2]time.Duration{1500, 1990}, 2 * (resultstest.N + resultstest.Warmup)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -269,7 +270,7 @@ func TestBuildOnEnd(t *testing.T) {
 
 func TestBuildHeader(t *testing.T) {
 	t.Parallel()
-	s := newFixture(t, "").build(t)
+	s := build(t, resultstest.New(t, ""))
 	if s.Schema != SchemaVersion || s.RunID != "20250102T030405Z-fixture" || s.Profile != "fixture" ||
 		s.Status != results.StatusComplete || s.Baseline != "none" || s.Budget != 10 {
 		t.Errorf("header: schema %d, run %q, profile %q, status %q, baseline %q, budget %v",
@@ -293,7 +294,7 @@ func TestBuildHeader(t *testing.T) {
 		t.Errorf("rates %v, want [1000 3000]", rates)
 	}
 	if len(s.Warnings) != 0 {
-		t.Errorf("run warnings %q, want none", s.Warnings)
+		t.Errorf("run warnings %+v, want none", s.Warnings)
 	}
 }
 
@@ -302,5 +303,53 @@ func TestBuildNoProfile(t *testing.T) {
 	_, err := Build(&results.Loaded{Path: "results/x"})
 	if err == nil || !strings.Contains(err.Error(), "results/x: run.json has no profile") {
 		t.Errorf("Build without a profile: error %v", err)
+	}
+}
+
+// build writes the fixture's run and builds its summary.
+func build(t *testing.T, f *resultstest.Fixture) *Summary {
+	t.Helper()
+	s, err := Build(f.Write(t))
+	if err != nil {
+		t.Fatalf("Build: %v", err)
+	}
+	return s
+}
+
+// TestBuildRatesInAnyOrder: a profile may list its rates high first; the
+// summary lists them lowest first, each row at its own rate, so that
+// "the highest rate" is always the last.
+func TestBuildRatesInAnyOrder(t *testing.T) {
+	t.Parallel()
+	f := resultstest.New(t, strings.Replace(resultstest.DefaultProfile, "rates: [1000, 3000]", "rates: [3000, 1000]", 1))
+	s := build(t, f)
+	if got := s.RateList(); len(got) != 2 || got[0] != 1000 || got[1] != 3000 || s.PeakRate() != 3000 || s.LowRate() != 1000 {
+		t.Fatalf("rates %v (peak %d, low %d), want [1000 3000]", got, s.PeakRate(), s.LowRate())
+	}
+	for _, rs := range s.Rates {
+		for _, r := range rs.Rows {
+			if r.Reps > 0 && int(r.RequestedRate) != rs.Rate {
+				t.Errorf("row %s under %d/s was measured at %v/s", r.Variant, rs.Rate, r.RequestedRate)
+			}
+		}
+	}
+}
+
+// TestBuildSpansPerRequestFromCells: what a traced request ends is what the
+// cells recorded (the target's count, or -spans for a user's service), not
+// what the profile's workload would give the bundled target.
+func TestBuildSpansPerRequestFromCells(t *testing.T) {
+	t.Parallel()
+	f := resultstest.New(t, "")
+	f.Each("batch", 0, func(c *resultstest.Cell) { c.Spans.PerRequest = 5 })
+	s := build(t, f)
+	if r := row(t, s, "batch", 3000); r.Spans.PerRequest != 5 {
+		t.Errorf("row spans per request %d, want the cells' 5", r.Spans.PerRequest)
+	}
+	if v, _ := s.Variant("batch"); v.SpansPerRequest != 5 {
+		t.Errorf("variant spans per request %d, want the cells' 5", v.SpansPerRequest)
+	}
+	if v, _ := s.Variant("sync"); v.SpansPerRequest != 2 {
+		t.Errorf("sync spans per request %d, want 2", v.SpansPerRequest)
 	}
 }

@@ -21,6 +21,13 @@ type RepValues struct {
 	P50       []float64 `json:"p50_ns"`
 	P99       []float64 `json:"p99_ns"`
 	CPUPerReq []float64 `json:"cpu_per_request_ns"`
+	// PeakRSS is each repetition target's peak RSS in bytes, Lost its
+	// spans ended but not received.
+	PeakRSS []float64 `json:"peak_rss_bytes"`
+	Lost    []float64 `json:"lost_spans"`
+	// Rep and Requests are each repetition's number and its requests.
+	Rep      []int     `json:"rep"`
+	Requests []float64 `json:"requests"`
 }
 
 // Delta is the relative change of a row against another (the baseline) for

@@ -76,21 +76,19 @@ func TestIntendedLatency(t *testing.T) {
 		}
 	}
 	f.Close()
-	var m vegeta.Metrics
-	var intended vegeta.LatencyMetrics
-	var lags []float64
-	if err := addResults(&m, &intended, &lags, path, rate, nil); err != nil {
+	raw, err := readRaw(path, rate, nil, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Requests != 4 || intended.Max != 6*time.Millisecond || intended.Min != time.Millisecond {
-		t.Errorf("requests %d, intended min %v max %v; want 4, 1ms, 6ms", m.Requests, intended.Min, intended.Max)
+	if n := len(raw.latencies); n != 4 || raw.intended[3] != 6*time.Millisecond || raw.intended[0] != time.Millisecond {
+		t.Errorf("requests %d, intended %v; want 4, 1ms to 6ms", n, raw.intended)
 	}
 	var late int
-	for _, l := range lags {
+	for _, l := range raw.lags {
 		if l > 0 {
 			late++
-			if time.Duration(l) != 5*time.Millisecond {
-				t.Errorf("lag %v, want 5ms", time.Duration(l))
+			if l != 5*time.Millisecond {
+				t.Errorf("lag %v, want 5ms", l)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/results/resultstest"
 )
 
 // TestSummaryJSON checks that summaries with rows that have nothing to
@@ -16,7 +17,7 @@ func TestSummaryJSON(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name  string
-		tweak func(t *testing.T, f *fixture)
+		tweak func(t *testing.T, f *resultstest.Fixture)
 		check func(t *testing.T, s *Summary)
 	}{{
 		// Everything measured.
@@ -24,8 +25,8 @@ func TestSummaryJSON(t *testing.T) {
 	}, {
 		// The baseline failed at 3000/s: no overhead at that rate.
 		name: "no baseline at a rate",
-		tweak: func(t *testing.T, f *fixture) {
-			f.each("none", 3000, func(c *cellSpec) { c.status, c.err = results.StatusFailed, "target crashed" })
+		tweak: func(t *testing.T, f *resultstest.Fixture) {
+			f.Each("none", 3000, func(c *resultstest.Cell) { c.Status, c.Err = results.StatusFailed, "target crashed" })
 		},
 		check: func(t *testing.T, s *Summary) {
 			if r := row(t, s, "none", 3000); r.Reps != 0 || r.Failed != 2 {
@@ -35,15 +36,15 @@ func TestSummaryJSON(t *testing.T) {
 			if r.P99Overhead != 0 || r.P99OverheadPct != 0 || r.CPUOverheadPct != 0 {
 				t.Errorf("batch at 3000/s has overheads without a baseline: %+v", r)
 			}
-			if m := containsAll(r.Warnings, []string{"no baseline measured at this rate: no overhead"}); len(m) > 0 {
-				t.Errorf("batch at 3000/s: warnings %q", r.Warnings)
+			if m := missing(r.Warnings, []Warning{{Kind: WarnNoBaseline, Rate: 3000}}); len(m) > 0 {
+				t.Errorf("batch at 3000/s: warnings %+v", r.Warnings)
 			}
 		},
 	}, {
 		// batch has no repetition at 1000/s: a row of zeros.
 		name: "row with zero repetitions",
-		tweak: func(t *testing.T, f *fixture) {
-			f.each("batch", 1000, func(c *cellSpec) { c.unfinished = true })
+		tweak: func(t *testing.T, f *resultstest.Fixture) {
+			f.Each("batch", 1000, func(c *resultstest.Cell) { c.Unfinished = true })
 		},
 		check: func(t *testing.T, s *Summary) {
 			if r := row(t, s, "batch", 1000); r.Reps != 0 || r.Requests != 0 || r.AchievedRate != 0 {
@@ -53,37 +54,37 @@ func TestSummaryJSON(t *testing.T) {
 	}, {
 		// Nothing finished at all: no baseline, no repetition, no variant.
 		name: "nothing measured",
-		tweak: func(t *testing.T, f *fixture) {
-			f.status = results.StatusInterrupted
-			for _, c := range f.cells {
-				c.unfinished = true
+		tweak: func(t *testing.T, f *resultstest.Fixture) {
+			f.Status = results.StatusInterrupted
+			for _, c := range f.Cells {
+				c.Unfinished = true
 			}
 		},
 		check: func(t *testing.T, s *Summary) {
-			if s.Recommendation.Variant != "" {
-				t.Errorf("recommended %q with nothing measured", s.Recommendation.Variant)
+			if s.Measured() {
+				t.Error("Measured() with nothing measured")
 			}
 		},
 	}, {
 		// Requests with zero latency and zero CPU: every ratio's
 		// denominator is zero.
 		name: "zero latency and CPU",
-		tweak: func(t *testing.T, f *fixture) {
-			for _, c := range f.cells {
-				c.latency = func(int) time.Duration { return 0 }
-				c.cpu = 0
-				c.onEnd.Counts = []uint64{0, 0, 0, 0} // every observation above the last bound
+		tweak: func(t *testing.T, f *resultstest.Fixture) {
+			for _, c := range f.Cells {
+				c.Latency = func(int) time.Duration { return 0 }
+				c.CPU = 0
+				c.OnEnd.Counts = []uint64{0, 0, 0, 0} // every observation above the last bound
 			}
 		},
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t, "")
+			f := resultstest.New(t, "")
 			if tc.tweak != nil {
 				tc.tweak(t, f)
 			}
-			s := f.build(t)
+			s := build(t, f)
 			if tc.check != nil {
 				tc.check(t, s)
 			}

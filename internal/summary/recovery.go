@@ -32,6 +32,10 @@ type Recovery struct {
 	// Known is false when the timeline cannot say (no request before the
 	// first window, or a window without an end).
 	Known bool `json:"known"`
+	// UntilEnd says the last window ended at or after the end of the
+	// measured attack: there was nothing after it to recover in, so
+	// Latency and Spans are not measured (Known is false).
+	UntilEnd bool `json:"until_end,omitempty"`
 }
 
 // What counts as recovered: a bucket's p99 within this factor of the
@@ -43,14 +47,10 @@ const (
 	RecoveryRun = 5
 )
 
-// faultWindows returns the outage and black-hole windows of a sink block.
-func faultWindows(s profile.Sink) []profile.Window {
-	return append(slices.Clone(s.Outages), s.BlackHoles...)
-}
-
-// recovery measures how a cell's timeline came back after the windows.
-// It returns nil when there are no windows or no timeline.
-func recovery(tl *results.Timeline, windows []profile.Window) *Recovery {
+// recovery measures how a cell's timeline came back after the windows,
+// in a measured attack of length attack. It returns nil when there are no
+// windows or no timeline.
+func recovery(tl *results.Timeline, windows []profile.Window, attack time.Duration) *Recovery {
 	if tl == nil || len(windows) == 0 || tl.Bucket <= 0 {
 		return nil
 	}
@@ -61,6 +61,9 @@ func recovery(tl *results.Timeline, windows []profile.Window) *Recovery {
 			return &Recovery{}
 		}
 		last = max(last, w.To.D())
+	}
+	if attack > 0 && last >= attack {
+		return &Recovery{FaultEnd: last, UntilEnd: true}
 	}
 	r := &Recovery{FaultEnd: last, Latency: -1, Spans: -1}
 	var before []time.Duration

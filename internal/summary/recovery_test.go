@@ -20,7 +20,7 @@ func TestRecovery(t *testing.T) {
 	tl.Arrivals = []int64{5, 5, 5, 0, 0, 0, 0, 9, 5, 5}
 	win := []profile.Window{{From: profile.Duration(300 * ms), To: profile.Duration(600 * ms)}}
 
-	r := recovery(tl, win)
+	r := recovery(tl, win, 0)
 	want := Recovery{FaultEnd: 600 * ms, WorstDuring: 901 * ms, BaselineP99: ms, Latency: 200 * ms, Spans: 100 * ms, Known: true}
 	if r == nil || *r != want {
 		t.Fatalf("recovery = %+v\nwant       %+v", r, want)
@@ -31,31 +31,40 @@ func TestRecovery(t *testing.T) {
 		tl.Requests = append(tl.Requests, results.Bucket{Requests: 10, P99: ms})
 	}
 	tl.Requests[14].P99 = 40 * ms
-	if r := recovery(tl, win); r.Latency != 200*ms {
+	if r := recovery(tl, win, 0); r.Latency != 200*ms {
 		t.Errorf("noise after recovery: Latency = %v, want 200ms", r.Latency)
 	}
 	// Never recovered: slow buckets keep coming until the end.
 	for i := 6; i < len(tl.Requests); i += 2 {
 		tl.Requests[i].P99 = 40 * ms
 	}
-	if r := recovery(tl, win); r.Latency != -1 {
+	if r := recovery(tl, win, 0); r.Latency != -1 {
 		t.Errorf("still slow at the end: Latency = %v, want -1", r.Latency)
 	}
 
 	// No arrivals after the fault.
 	tl.Arrivals = []int64{5, 5, 5}
-	if r := recovery(tl, win); r.Spans != -1 {
+	if r := recovery(tl, win, 0); r.Spans != -1 {
 		t.Errorf("no arrivals: Spans = %v, want -1", r.Spans)
 	}
 
 	// Open-ended windows and timelines without a before cannot say.
-	if r := recovery(tl, []profile.Window{{From: profile.Duration(300 * ms)}}); r.Known {
+	if r := recovery(tl, []profile.Window{{From: profile.Duration(300 * ms)}}, 0); r.Known {
 		t.Errorf("open window: %+v, want unknown", r)
 	}
-	if r := recovery(tl, []profile.Window{{From: 0, To: profile.Duration(ms)}}); r.Known {
+	if r := recovery(tl, []profile.Window{{From: 0, To: profile.Duration(ms)}}, 0); r.Known {
 		t.Errorf("fault from the start: %+v, want unknown", r)
 	}
-	if recovery(tl, nil) != nil || recovery(nil, win) != nil {
+	if recovery(tl, nil, 0) != nil || recovery(nil, win, 0) != nil {
 		t.Error("recovery without windows or timeline is not nil")
+	}
+
+	// A window that lasts until the end of the attack leaves nothing to
+	// recover in: not "back after 0".
+	for _, to := range []time.Duration{1300 * ms, 2 * time.Second} {
+		end := []profile.Window{{From: profile.Duration(300 * ms), To: profile.Duration(to)}}
+		if r := recovery(tl, end, 1300*ms); r == nil || r.Known || !r.UntilEnd || r.Latency != 0 || r.Spans != 0 {
+			t.Errorf("window to %v in a 1.3 s attack: %+v, want unknown, until the end", to, r)
+		}
 	}
 }

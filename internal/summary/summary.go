@@ -5,10 +5,12 @@ import (
 
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/settings"
 )
 
-// SchemaVersion is the version of summary.json's layout.
-const SchemaVersion = 1
+// SchemaVersion is the version of the Summary's JSON layout (part of
+// summary.json).
+const SchemaVersion = 2
 
 // Summary is the aggregated view of one run.
 type Summary struct {
@@ -16,30 +18,71 @@ type Summary struct {
 	RunID   string         `json:"run_id"`
 	Profile string         `json:"profile"`
 	Status  results.Status `json:"status"`
+	// Started and Finished are the run's; Finished is zero when it did not
+	// finish.
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished,omitzero"`
+	// Died says run.json says running but the process that measured it is
+	// gone; LastSeen is the last sign of its life. The summary holds what
+	// it measured before.
+	Died     bool      `json:"died,omitempty"`
+	LastSeen time.Time `json:"last_seen,omitzero"`
+	// Cells and Planned count the cells measured (with a cell.json) and
+	// planned.
+	Cells   int `json:"cells"`
+	Planned int `json:"planned"`
 	// Baseline names the variant overheads are measured against.
 	Baseline string `json:"baseline"`
-	// Budget is the p99 overhead budget (percent) the recommendation uses.
-	Budget         float64        `json:"p99_overhead_budget_pct"`
-	Rates          []RateSummary  `json:"rates"`
-	Recommendation Recommendation `json:"recommendation"`
-	// Rules are the verdicts of popular rules of thumb on this run (see
-	// Rules); those it cannot test have Applies false.
-	Rules []RuleVerdict `json:"rules,omitempty"`
+	// Budget is the profile's p99 overhead budget, in percent.
+	Budget float64 `json:"p99_overhead_budget_pct"`
+	// Rates holds one RateSummary per requested rate, lowest first.
+	Rates []RateSummary `json:"rates"`
+	// Variants describes every variant of the profile, in its order.
+	Variants []VariantInfo `json:"variants"`
 	// Collector is what received the spans ("embedded" sink or "otelcol").
 	Collector string `json:"collector,omitempty"`
-	// Faults lists the sink's misbehaviour during the run, one line each.
+	// Faults describes the sink's misbehaviour during the run, one entry
+	// each, as the runner recorded it.
 	Faults []string `json:"faults,omitempty"`
-	// Burst describes the load spike of every measured attack, if any.
-	Burst string `json:"burst,omitempty"`
+	// Burst is the load spike of every measured attack, if any.
+	Burst *profile.Burst `json:"burst,omitempty"`
 	// Accounting is the span accounting of every measured cell, in run
 	// order.
 	Accounting []Account `json:"accounting,omitempty"`
-	// ModelChecks compare, per batch variant measured at several rates,
-	// the loss onset internal/model predicts with the measured one.
-	ModelChecks []OnsetCheck `json:"model_checks,omitempty"`
-	// Warnings concern the run as a whole (unfinished cells, failures).
-	Warnings []string `json:"warnings,omitempty"`
+	// Warnings concern the run as a whole (unfinished or failed cells).
+	Warnings []Warning `json:"warnings,omitempty"`
+	// Environment, Seed and Sink are what the run measured on and with.
+	Environment results.Environment `json:"environment"`
+	Seed        uint64              `json:"seed"`
+	Sink        results.SinkInfo    `json:"sink"`
 }
+
+// VariantInfo is one variant of the profile as its targets ran it.
+type VariantInfo struct {
+	Name string       `json:"name"`
+	Kind profile.Kind `json:"kind"`
+	// Settings are the span pipeline in effect: the batch processor's
+	// options as the target reported them in its ready line when it did
+	// (SettingsFrom SettingsFromTarget), else the profile's with the SDK's
+	// defaults for what it leaves out (SettingsFromProfile).
+	Settings     settings.Tracing `json:"settings"`
+	SettingsFrom string           `json:"settings_from"`
+	// SpansPerRequest is how many spans a traced request ends, as the
+	// cells recorded it (0 for kind none).
+	SpansPerRequest int `json:"spans_per_request"`
+	// Observability says the SDK's self-observability was on.
+	Observability bool `json:"observability,omitempty"`
+}
+
+// Where VariantInfo.Settings come from.
+const (
+	// SettingsFromTarget: the processor settings the target reported in
+	// effect (its ready line, run.json's variant "effective").
+	SettingsFromTarget = "target"
+	// SettingsFromProfile: the profile's settings, the SDK's defaults for
+	// those it leaves out.
+	SettingsFromProfile = "profile"
+)
 
 // RateSummary holds one row per variant measured at one requested rate.
 type RateSummary struct {
@@ -55,7 +98,8 @@ type Row struct {
 	// Control marks a further variant of kind none: an A/A control whose
 	// difference from the baseline is the noise floor of the measurement.
 	Control bool `json:"control,omitempty"`
-	// Reps counts the repetitions measured; Failed those whose target failed.
+	// Reps counts the repetitions measured; Failed those whose target
+	// failed or whose raw results could not be read.
 	Reps   int `json:"reps"`
 	Failed int `json:"failed"`
 
@@ -64,7 +108,8 @@ type Row struct {
 	AchievedRate float64 `json:"achieved_rate"`
 	Requests     uint64  `json:"requests"`
 	Errors       uint64  `json:"errors"`
-	// Latency is over every measured request of every repetition.
+	// Latency is over every measured request of every repetition, by
+	// nearest rank.
 	Latency results.Latency `json:"latency"`
 	// P99Low and P99High are the lowest and highest p99 of single repetitions.
 	P99Low  time.Duration `json:"p99_low"`
@@ -99,6 +144,9 @@ type Row struct {
 	PeakRSS int64 `json:"peak_rss_bytes"`
 
 	Spans SpanTotals `json:"spans"`
+	// Loss is the spans lost over every repetition, counted the most
+	// direct way the cells allow (see Loss).
+	Loss Loss `json:"loss"`
 	// OnEndP50/P99 are quantiles of the time requests spent in the span
 	// processor's OnEnd, estimated from the target's histogram; OnEndResolution
 	// is the relative width of the bucket that holds the p99.
@@ -108,11 +156,17 @@ type Row struct {
 	OnEndCount      uint64        `json:"on_end_count"`
 	// Blocking is how long requests waited on span export.
 	Blocking Blocking `json:"blocking"`
-	// Model sets internal/model's prediction beside the measurement (batch
-	// and sampled rows).
-	Model *ModelCheck `json:"model,omitempty"`
+	// Exports merges the targets' histograms of ExportSpans durations.
+	Exports results.Histogram `json:"exports"`
 
-	Warnings []string `json:"warnings,omitempty"`
+	// Spectrum is the pooled latency at quantiles evenly spaced on the log
+	// scale of 1/(1−q), up to what the requests resolve (see Spectrum).
+	Spectrum []QuantilePoint `json:"spectrum,omitempty"`
+	// Cells are the row's measured cells, one per repetition, with their
+	// timelines; failed ones included, with why.
+	Cells []CellSeries `json:"cells,omitempty"`
+
+	Warnings []Warning `json:"warnings,omitempty"`
 }
 
 // SpanTotals adds up the span accounting of a row's repetitions.
@@ -137,6 +191,34 @@ type SpanTotals struct {
 	SampledShare float64 `json:"sampled_share"`
 }
 
+// Loss is the spans a row lost: those dropped at a full queue plus those
+// of failed exports when every cell could tell drops apart (a clean
+// shutdown or the SDK's counter; From LossFromAccounting), else ended −
+// received at the collector (From LossFromSink).
+type Loss struct {
+	Lost  int64  `json:"lost"`
+	Ended int64  `json:"ended"`
+	From  string `json:"from"`
+}
+
+// Share is the share of the ended spans lost, 0 when none ended.
+func (l Loss) Share() float64 {
+	if l.Ended <= 0 {
+		return 0
+	}
+	return float64(l.Lost) / float64(l.Ended)
+}
+
+// How Loss was counted.
+const (
+	// LossFromAccounting: spans dropped at a full queue plus spans of
+	// failed exports, from the cells' accounting.
+	LossFromAccounting = "dropped+failed"
+	// LossFromSink: ended − received at the sink, when dropped spans
+	// cannot be told apart from spans lost at shutdown.
+	LossFromSink = "lost"
+)
+
 // Blocking is how long the request path waited on span export, from the
 // target's OnEnd and export histograms over every repetition (warm-up
 // included).
@@ -156,4 +238,24 @@ type Blocking struct {
 	LockWait time.Duration `json:"lock_wait,omitempty"`
 	// ExportMean is the mean duration of one ExportSpans call.
 	ExportMean time.Duration `json:"export_mean"`
+}
+
+// QuantilePoint is the latency at quantile Q.
+type QuantilePoint struct {
+	Q       float64       `json:"q"`
+	Latency time.Duration `json:"latency_ns"`
+}
+
+// CellSeries is one measured cell of a row: its outcome and its timeline,
+// binned from its raw results.
+type CellSeries struct {
+	Dir    string         `json:"dir"`
+	Rep    int            `json:"rep"`
+	Status results.Status `json:"status"`
+	// Error says why a cell did not count: its target failed, or its raw
+	// results could not be read.
+	Error string `json:"error,omitempty"`
+	// Timeline holds the cell's requests by send time from the start of
+	// its measured attack, and the sink's arrivals in the same buckets.
+	Timeline *results.Timeline `json:"timeline,omitempty"`
 }

@@ -1,138 +1,114 @@
 package tune
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
-	"github.com/otelbench/otelbench/internal/settings"
-	"math"
 	"slices"
-	"time"
 
+	"github.com/otelbench/otelbench/internal/advise"
 	"github.com/otelbench/otelbench/internal/model"
 	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/settings"
 )
 
-// Candidate is one set of batch processor settings worth measuring, with
-// what the model predicts for it.
+// Candidate is one set of settings worth measuring, with what the model
+// predicts for it.
 type Candidate struct {
-	Name     string         `json:"name"`
-	Settings settings.Batch `json:"settings"`
-	// Why says where the settings come from, with the model's numbers.
-	Why string `json:"why"`
+	Name     string           `json:"name"`
+	Settings settings.Tracing `json:"settings"`
+	// From says where the settings come from (FromDefaults, FromSizing,
+	// FromDoubleQueue); Reasons are the sizing's, for FromSizing.
+	From    CandidateFrom   `json:"from"`
+	Reasons []advise.Reason `json:"reasons,omitempty"`
 	// Predicted is the model's view at the peak load.
 	Predicted model.Prediction `json:"predicted"`
 }
 
-// Headroom is the utilisation (span rate over the worker's ceiling) the
-// plan aims for at the peak: half, so that a collector twice as slow as
-// stated still keeps up.
-const Headroom = 0.5
+// CandidateFrom says where a candidate's settings come from.
+type CandidateFrom string
 
-// batchSizes are the batch sizes the plan considers, from the SDK's
-// default up.
-var batchSizes = []int{512, 1024, 2048, 4096}
+// Where candidates come from.
+const (
+	// FromDefaults: the SDK's defaults, measured first as the reference.
+	FromDefaults CandidateFrom = "defaults"
+	// FromSizing: the defaults sized by advise.Size for the stated load.
+	FromSizing CandidateFrom = "sizing"
+	// FromDoubleQueue: the sized settings with twice the queue, room for a
+	// collector slower than stated.
+	FromDoubleQueue CandidateFrom = "double-queue"
+)
 
-// Load returns the model's view of s's load at the peak.
-func (s Spec) Load(spansPerRequest int) model.Load {
-	l := model.Load{
-		RequestsPerSec:  float64(s.PeakRate),
-		SpansPerRequest: float64(spansPerRequest),
-		SampledShare:    s.SampleRatio,
-		ExportLatency:   s.modelLatency(),
+// Inputs returns what the sizing works from for s at spansPerRequest.
+func (s Spec) Inputs(spansPerRequest int) advise.Inputs {
+	in := advise.Inputs{
+		PeakRequestsPerSec: float64(s.PeakRate),
+		LowRequestsPerSec:  float64(s.PeakRate),
+		SpansPerRequest:    spansPerRequest,
+		SampledShare:       s.SampleRatio,
+		// The p99 when given, so that the slow exports do not fill the queue.
+		ExportLatency: max(s.Latency, s.LatencyP99),
+		LatencySource: advise.LatencyGiven,
 	}
 	if b := s.Burst; b != nil {
-		l.Burst = model.Burst{PeakRequestsPerSec: float64(s.PeakRate) * b.Factor, Length: b.Length.D()}
+		in.BurstRequestsPerSec, in.BurstLength = float64(s.PeakRate)*b.Factor, b.Length.D()
 	}
-	return l
-}
-
-// modelLatency is the latency the plan sizes for: the p99 when given, so
-// that the slow exports do not fill the queue.
-func (s Spec) modelLatency() time.Duration {
-	return max(s.Latency, s.LatencyP99)
+	return in
 }
 
 // Plan narrows the settings to the few candidates worth measuring: the
-// SDK's defaults (as a reference, whatever the model says of them), the
-// smallest settings the model says keep up with headroom, and those with
-// twice the queue. It never proposes a zero queue, a zero batch timeout or
-// a batch timeout that an export outlasts (model.TimerRaces), and it keeps
-// the queue's memory within the budget.
+// SDK's defaults first (the reference, whatever the model says of them),
+// the defaults sized by the one sizing policy of package advise, and
+// those with twice the queue. It never proposes a zero queue, a zero batch
+// timeout or a batch timeout an export outlasts, and it keeps the queue's
+// memory within the budget.
 func Plan(s Spec, spansPerRequest int) ([]Candidate, error) {
-	l := s.Load(spansPerRequest)
+	in := s.Inputs(spansPerRequest)
+	l := model.Load{RequestsPerSec: in.PeakRequestsPerSec, SpansPerRequest: float64(spansPerRequest), SampledShare: in.SampledShare, ExportLatency: in.ExportLatency}
+	if in.BurstRequestsPerSec > 0 {
+		l.Burst = model.Burst{PeakRequestsPerSec: in.BurstRequestsPerSec, Length: in.BurstLength}
+	}
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
-	def := settings.DefaultBatch()
-	cands := []Candidate{{Name: "defaults", Settings: def, Why: "the SDK's defaults, measured as the reference"}}
-	cands[0].Predicted, _ = model.Predict(def, l)
-
-	need, err := model.MinBatchSizeFor(model.PeakSpanRate(l), l.ExportLatency, l.PerSpanExportCost, Headroom)
-	if err != nil {
-		return nil, fmt.Errorf("no batch size keeps up: %w", err)
-	}
-	var best *Candidate
-	for _, m := range batchSizes {
-		if m < need {
-			continue
+	def := settings.Default()
+	def.SampleRatio = s.SampleRatio
+	cands := []Candidate{{Name: "defaults", Settings: def, From: FromDefaults}}
+	sz := advise.Size(def, advise.Origin{}, in)
+	for _, n := range sz.Notes {
+		if n.Kind == advise.NoteNoBatchSize || n.Kind == advise.NoteNoQueue {
+			return nil, fmt.Errorf("no settings keep %.0f spans/s with exports of %v: %s: %w", n.Value, in.ExportLatency, n.Detail, model.ErrNoSolution)
 		}
-		st := settings.Batch{MaxExportBatchSize: m, BatchTimeout: def.BatchTimeout, ExportTimeout: def.ExportTimeout}
-		// Keep the timer away from the export: a batch timeout an export
-		// outlasts halves the ceiling.
-		if full := l.ExportLatency; full*2 > st.BatchTimeout {
-			st.BatchTimeout = (2 * full).Round(time.Millisecond)
-		}
-		q, err := model.MinQueueFor(st, l)
-		if err != nil {
-			continue
-		}
-		// Twice what the burst needs, and never below the default.
-		st.QueueSize = max(def.QueueSize, roundUp(2*q, 256))
-		p, err := model.Predict(st, l)
-		if err != nil || p.Loses || p.TimerRaces {
-			continue
-		}
-		c := Candidate{Name: fmt.Sprintf("q%d-b%d", st.QueueSize, m), Settings: st, Predicted: p,
-			Why: fmt.Sprintf("batch %d: ceiling %.0f spans/s at %v per export against a peak of %.0f (utilisation %.2f); queue %d = 2 × the %d a burst needs",
-				m, p.Ceiling, l.ExportLatency, model.PeakSpanRate(l), model.PeakSpanRate(l)/p.Ceiling, st.QueueSize, q)}
-		best = &c
-		break
 	}
-	if best == nil {
-		return nil, fmt.Errorf("no batch size up to %d keeps %.0f spans/s below half the ceiling at %v per export: %w",
-			batchSizes[len(batchSizes)-1], model.PeakSpanRate(l), l.ExportLatency, model.ErrNoSolution)
+	sized := Candidate{Settings: sz.Settings, From: FromSizing, Reasons: sz.Reasons}
+	double := Candidate{Settings: sz.Settings, From: FromDoubleQueue}
+	double.Settings.Batch.QueueSize *= 2
+	if !sized.Settings.Batch.IsDefault() || sized.Settings.Exporter.Timeout != def.Exporter.Timeout {
+		cands = append(cands, sized)
 	}
-	double := *best
-	double.Settings.QueueSize *= 2
-	double.Name = fmt.Sprintf("q%d-b%d", double.Settings.QueueSize, double.Settings.MaxExportBatchSize)
-	double.Predicted, _ = model.Predict(double.Settings, l)
-	if best.Settings == def {
-		// The model finds the defaults enough: measure them and the same
-		// with twice the queue.
-		cands[0].Why = "the SDK's defaults, which the model says keep up: " + best.Why
-		double.Why = "the defaults with twice the queue: room for a collector slower than stated"
-		cands = append(cands, double)
-	} else {
-		double.Why = "the same with twice the queue: room for a collector slower than stated"
-		cands = append(cands, *best, double)
+	cands = append(cands, double)
+	for i := range cands {
+		c := &cands[i]
+		if c.Name == "" {
+			c.Name = fmt.Sprintf("q%d-b%d-x%s", c.Settings.Batch.QueueSize, c.Settings.Batch.MaxExportBatchSize, c.Settings.Exporter.Timeout)
+		}
+		c.Predicted, _ = model.Predict(c.Settings.Batch, l)
 	}
-
 	if s.Budget.MemoryMiB > 0 {
-		cands = slices.DeleteFunc(cands, func(c Candidate) bool {
-			return c.Name != "defaults" && float64(queueBytes(c.Settings))/(1<<20) > s.Budget.MemoryMiB
-		})
-		if len(cands) == 1 {
-			return nil, fmt.Errorf("a queue of %d spans needs %.1f MiB, above the memory budget of %.1f MiB: relax -budget-mem or the burst",
-				best.Settings.QueueSize, float64(queueBytes(best.Settings))/(1<<20), s.Budget.MemoryMiB)
+		over := func(c Candidate) bool {
+			return c.From != FromDefaults && float64(queueBytes(c.Settings.Batch))/(1<<20) > s.Budget.MemoryMiB
 		}
+		if sized := cands[len(cands)-1]; len(cands) > 1 && slices.ContainsFunc(cands, over) && !slices.ContainsFunc(cands[1:], func(c Candidate) bool { return !over(c) }) {
+			return nil, fmt.Errorf("a queue of %d spans needs %.1f MiB, above the memory budget of %.1f MiB: relax -budget-mem or the burst",
+				sized.Settings.Batch.QueueSize, float64(queueBytes(sized.Settings.Batch))/(1<<20), s.Budget.MemoryMiB)
+		}
+		cands = slices.DeleteFunc(cands, over)
 	}
 	for _, c := range cands {
-		if err := c.Settings.Validate(); err != nil {
+		if err := c.Settings.Batch.Validate(); err != nil {
 			return nil, errors.Join(fmt.Errorf("plan made invalid settings %s", c.Name), err)
 		}
 	}
-	return slices.CompactFunc(cands, func(a, b Candidate) bool { return a.Settings == b.Settings }), nil
+	return cands, nil
 }
 
 // queueBytes is what a full queue holds, by the model's measured bytes per
@@ -141,20 +117,5 @@ func queueBytes(s settings.Batch) int64 {
 	return model.MemoryOf(s, model.BytesPerQueuedSpan).Held
 }
 
-func roundUp(n, to int) int {
-	return int(math.Ceil(float64(n)/float64(to))) * to
-}
-
-// Variant returns the profile variant of settings st.
-func Variant(name string, st settings.Batch, sampleRatio float64) profile.Variant {
-	q, m := st.QueueSize, st.MaxExportBatchSize
-	bt, et := profile.Duration(st.BatchTimeout), profile.Duration(st.ExportTimeout)
-	v := profile.Variant{Name: name, Kind: profile.KindBatch, QueueSize: &q, MaxExportBatchSize: &m, BatchTimeout: &bt, ExportTimeout: &et, Blocking: st.Blocking}
-	if sampleRatio < 1 {
-		v.Kind, v.SampleRatio = profile.KindSampled, &sampleRatio
-	}
-	return v
-}
-
-// byQueue orders candidates by queue size, the memory they hold.
-func byQueue(a, b Candidate) int { return cmp.Compare(a.Settings.QueueSize, b.Settings.QueueSize) }
+// Variant returns the profile variant of a candidate.
+func (c Candidate) Variant() profile.Variant { return profile.VariantOf(c.Name, c.Settings) }

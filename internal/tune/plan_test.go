@@ -24,19 +24,24 @@ func TestPlan(t *testing.T) {
 		want []string
 	}{
 		// 500 req/s × 2 spans at 20 ms: the defaults' ceiling is 25 600
-		// spans/s, far above 1 000: they suffice; twice their queue too.
-		{"defaults suffice", spec(500, 20*time.Millisecond), 2, []string{"defaults", "q4096-b512"}},
+		// spans/s, far above 1 000: their queue and batch suffice; the
+		// exporter timeout comes down to the 2 s the queue holds at the
+		// peak; twice the queue too.
+		{"defaults suffice", spec(500, 20*time.Millisecond), 2, []string{"defaults", "q2048-b512-x2s", "q4096-b512-x2s"}},
 		// 5 000 req/s × 3 spans at 100 ms: 15 000 spans/s needs a ceiling
-		// of 30 000 at half utilisation: 3 000 spans per export → 4096.
-		{"slow collector needs big batches", spec(5000, 100*time.Millisecond), 3, []string{"defaults", "q8192-b4096", "q16384-b4096"}},
+		// of 30 000 at half utilisation: 3 000 spans per export; the 2 s
+		// timeout (20 exports) lets 30 000 spans in: a queue of 32 768.
+		{"slow collector needs big batches", spec(5000, 100*time.Millisecond), 3, []string{"defaults", "q32768-b3000-x2s", "q65536-b3000-x2s"}},
 		// A 6x burst for 1 s at 1 000 req/s × 2 spans, 100 ms per export:
-		// the peak 12 000 spans/s needs batches of 2 400 → 4096, which
-		// keeps up: the queue need not absorb anything.
+		// the steady 2 000 spans/s needs batches of 400, so 512 stay; the
+		// queue absorbs the burst (12 000 spans/s against a ceiling of
+		// 5 120 for 1 s, with 2× headroom: 16 384), and the timeout is what
+		// that queue holds at the steady rate.
 		{"burst", func() Spec {
 			s := spec(1000, 100*time.Millisecond)
 			s.Burst = &profile.Burst{Factor: 6, Length: profile.Duration(time.Second), At: profile.Duration(time.Second)}
 			return s
-		}(), 2, []string{"defaults", "q8192-b4096", "q16384-b4096"}},
+		}(), 2, []string{"defaults", "q16384-b512-x8.1s", "q32768-b512-x8.1s"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cands, err := Plan(tc.spec, tc.spans)
@@ -48,7 +53,7 @@ func TestPlan(t *testing.T) {
 				names = append(names, c.Name)
 				// Never a zero queue, a zero or raced batch timeout, or a
 				// queue smaller than a batch.
-				st := c.Settings
+				st := c.Settings.Batch
 				if st.QueueSize <= 0 || st.BatchTimeout <= 0 || st.MaxExportBatchSize > st.QueueSize {
 					t.Errorf("%s: invalid settings %+v", c.Name, st)
 				}
@@ -72,7 +77,7 @@ func TestPlanMemoryBudget(t *testing.T) {
 }
 
 func TestPlanNoSolution(t *testing.T) {
-	// 10 s per export: no batch size up to 4096 keeps up with 100 000 spans/s.
+	// 10 s per export: no batch of up to 4096 spans keeps up with 100 000 spans/s.
 	if _, err := Plan(spec(50000, 10*time.Second), 2); !errors.Is(err, model.ErrNoSolution) {
 		t.Errorf("Plan = %v, want ErrNoSolution", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/otelbench/otelbench/internal/advise"
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/runner"
@@ -39,20 +40,21 @@ type Result struct {
 	MeasureRun      string `json:"measure_run,omitempty"`
 	// Plan is the candidates the model proposed.
 	Plan []Candidate `json:"plan"`
-	// SearchRun measured them; Verdicts say how each fared.
-	SearchRun string    `json:"search_run"`
-	Verdicts  []Verdict `json:"verdicts"`
-	// Chosen is the candidate picked, nil when none met the budgets; Relax
-	// then says which budget to relax and by how much.
-	Chosen *Candidate `json:"chosen,omitempty"`
-	Relax  []string   `json:"relax,omitempty"`
+	// SearchRun measured them; Verdicts say how each fared, judged as the
+	// recommender judges (advise.Qualify).
+	SearchRun string             `json:"search_run"`
+	Verdicts  []advise.Candidate `json:"verdicts"`
+	// Choice is how the candidate was picked (advise.Choose); Chosen is
+	// it, nil when none met the budgets; Relax then says which budget to
+	// relax and by how much.
+	Choice advise.Choice `json:"choice"`
+	Chosen *Candidate    `json:"chosen,omitempty"`
+	Relax  []Relax       `json:"relax,omitempty"`
 	// ConfirmRun measured Chosen again, longer; Confirmed says it showed
 	// zero loss and every budget met.
-	ConfirmRun string   `json:"confirm_run,omitempty"`
-	Confirm    *Verdict `json:"confirm,omitempty"`
-	Confirmed  bool     `json:"confirmed"`
-	// Variant is Chosen as a profile variant, for Go code and OTEL_* lines.
-	Variant *profile.Variant `json:"variant,omitempty"`
+	ConfirmRun string            `json:"confirm_run,omitempty"`
+	Confirm    *advise.Candidate `json:"confirm,omitempty"`
+	Confirmed  bool              `json:"confirmed"`
 }
 
 // Run tunes: it measures spans per request if the spec leaves it out, plans
@@ -98,52 +100,62 @@ func Run(ctx context.Context, o Options) (string, *Result, error) {
 		return dir, res, err
 	}
 	for _, c := range res.Plan {
-		say("candidate %s: %s", c.Name, c.Why)
+		b := c.Settings.Batch
+		say("candidate %s (%s): queue %d, batch %d, delay %v, exporter timeout %v", c.Name, c.From, b.QueueSize, b.MaxExportBatchSize, b.BatchTimeout, c.Settings.Exporter.Timeout)
 	}
 	_ = save()
 
+	if err := o.search(ctx, dir, res, say); err != nil || !res.Choice.Qualified {
+		_ = save()
+		return dir, res, err
+	}
+	_ = save()
+	if err := o.confirm(ctx, dir, res, say); err != nil {
+		_ = save()
+		return dir, res, err
+	}
+	return dir, res, save()
+}
+
+// search measures the plan's candidates against the baseline, judges them
+// and chooses, as the recommender does.
+func (o Options) search(ctx context.Context, dir string, res *Result, say func(string, ...any)) error {
+	s := o.Spec
 	vs := []profile.Variant{{Name: "none", Kind: profile.KindNone}}
-	var order []string
-	for _, c := range append(res.Plan[1:], res.Plan[0]) { // the defaults last
-		vs = append(vs, Variant(c.Name, c.Settings, s.SampleRatio))
-		order = append(order, c.Name)
+	for _, c := range res.Plan { // the defaults first
+		vs = append(vs, c.Variant())
 	}
 	say("measuring %d candidates against the baseline at %d requests/s", len(res.Plan), s.PeakRate)
 	run, sum, err := o.measure(ctx, dir, "tune-search", vs, 3, s.Duration)
 	res.SearchRun = run
 	if err != nil {
-		_ = save()
-		return dir, res, err
+		return err
 	}
-	res.Verdicts = Judge(sum, s.PeakRate, s.Budget)
-	name, relax := Choose(res.Verdicts, order)
-	res.Relax = relax
-	if name == "" {
-		_ = save()
-		return dir, res, nil
-	}
+	res.Verdicts = Judge(sum, s.Budget)
+	res.Choice, res.Relax = Choose(sum, res.Verdicts)
 	for i := range res.Plan {
-		if res.Plan[i].Name == name {
+		if res.Choice.Qualified && res.Plan[i].Name == res.Choice.Variant {
 			res.Chosen = &res.Plan[i]
 		}
 	}
-	v := Variant(name, res.Chosen.Settings, s.SampleRatio)
-	res.Variant = &v
-	_ = save()
+	return nil
+}
 
-	say("confirming %s: 3 repetitions of %v", name, 2*s.Duration)
-	run, sum, err = o.measure(ctx, dir, "tune-confirm", []profile.Variant{{Name: "none", Kind: profile.KindNone}, v}, 3, 2*s.Duration)
+// confirm measures the chosen candidate again, longer: it must lose no
+// span at all, whatever the budget, and meet every budget.
+func (o Options) confirm(ctx context.Context, dir string, res *Result, say func(string, ...any)) error {
+	s := o.Spec
+	say("confirming %s: 3 repetitions of %v", res.Chosen.Name, 2*s.Duration)
+	run, sum, err := o.measure(ctx, dir, "tune-confirm", []profile.Variant{{Name: "none", Kind: profile.KindNone}, res.Chosen.Variant()}, 3, 2*s.Duration)
 	res.ConfirmRun = run
 	if err != nil {
-		_ = save()
-		return dir, res, err
+		return err
 	}
-	if cv := Judge(sum, s.PeakRate, s.Budget); len(cv) == 1 {
+	if cv := Judge(sum, s.Budget); len(cv) == 1 {
 		res.Confirm = &cv[0]
-		// The confirmation must show no loss at all, whatever the budget.
-		res.Confirmed = cv[0].Passed() && cv[0].LossPct == 0
+		res.Confirmed = cv[0].Qualifies() && cv[0].LossPct == 0
 	}
-	return dir, res, save()
+	return nil
 }
 
 // measure runs variants at the peak rate with the spec's collector and

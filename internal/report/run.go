@@ -1,0 +1,233 @@
+package report
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/otelbench/otelbench/internal/analysis"
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/summary"
+)
+
+// runDoc lays out a run's report: the answer first, then the warnings by
+// kind, the conditions, every rate's tables, the span accounting, the
+// model, the rules of thumb, the recommendation with its reasons, and how
+// to read the columns.
+func runDoc(a *analysis.Analysis) *doc {
+	s := a.Summary
+	d := &doc{title: fmt.Sprintf("otelbench run %s", s.RunID)}
+	intro := d.newSection(secIntro, "")
+	intro.para(introText(s))
+	answer(d, a.Advice)
+	if ws := s.AllWarnings(); len(ws) > 0 {
+		sec := d.newSection(secWarnings, "Warnings")
+		sec.para("What limits these numbers, one line per kind; the details are beside the numbers they concern.")
+		sec.items(warningGroups(ws)...)
+	}
+	conditions(d, s)
+	for _, rs := range s.Rates {
+		rateSection(d, s, rs)
+	}
+	accounting(d, s)
+	recoveryTable(d, s)
+	modelSection(d, a.Checks)
+	rulesSection(d, a.Rules)
+	recommendation(d, a.Advice)
+	reading(d)
+	return d
+}
+
+// introText says what was measured and how far the run got.
+func introText(s *summary.Summary) string {
+	status := fmt.Sprintf("status %s", s.Status)
+	switch {
+	case s.Died:
+		status = fmt.Sprintf("status died: the process measuring it is gone (last seen %s), with %d of %d cells measured; this report covers those",
+			s.LastSeen.UTC().Format(time.RFC3339), s.Cells, s.Planned)
+	case s.Status == results.StatusRunning:
+		status = fmt.Sprintf("status running: still being measured, %d of %d cells so far; this report covers those", s.Cells, s.Planned)
+	}
+	return fmt.Sprintf("Profile %s, %s. Overheads are against the baseline (%s) at the same rate.", s.Profile, status, s.Baseline)
+}
+
+// conditions says what the spans were sent to and how it misbehaved.
+func conditions(d *doc, s *summary.Summary) {
+	if len(s.Faults) == 0 && s.Burst == nil && s.Collector != "otelcol" {
+		return
+	}
+	sec := d.newSection(secConditions, "Conditions")
+	if s.Collector == "otelcol" {
+		sec.para("Spans went to a real OpenTelemetry Collector (`make collector`): received is its otelcol_receiver_accepted_spans; it counts spans, not traces, so there is no trace matching and no freshness.")
+	}
+	if len(s.Faults) == 0 && s.Burst == nil {
+		return
+	}
+	var items []item
+	for _, f := range s.Faults {
+		items = append(items, item{text: "sink " + f})
+	}
+	if b := s.Burst; b != nil {
+		items = append(items, item{text: fmt.Sprintf("load burst: ×%g the cell's rate from %s for %s of every measured attack", b.Factor, b.At, b.Length)})
+	}
+	sec.para("Faults and load shape active in every cell (windows are from the start of each measured attack):")
+	sec.items(items...)
+}
+
+var (
+	latencyHeader  = []string{"variant", "rate ach/req", "p50", "p90", "p99", "p99.9", "max", "p99 of reps", "p99 intended"}
+	changeHeader   = []string{"variant", "Δp50", "Δp99", "CPU/req", "ΔCPU"}
+	costHeader     = []string{"variant", "peak RSS", "spans ended", "received", "lost", "loss", "traces missing", "OnEnd p99"}
+	blockingHeader = []string{"variant", "OnEnd p50", "OnEnd p99", "OnEnd max", "wait/req", "share of latency", "lock wait/span", "export mean"}
+)
+
+// rateSection lays out one rate: latency, the changes against the
+// baseline, memory and spans, export blocking, the noise floor and the
+// caveats of its rows.
+func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
+	sec := d.add(&section{kind: secRate, rate: rs.Rate, title: fmt.Sprintf("%d requests/s", rs.Rate)})
+	lat, change, cost := table{header: latencyHeader}, table{header: changeHeader, class: "changes"}, table{header: costHeader}
+	var notes []item
+	for _, r := range rs.Rows {
+		name := r.Variant
+		switch {
+		case r.Baseline:
+			name += " (baseline)"
+		case r.Control:
+			name += " (A/A control)"
+			if r.Reps > 0 {
+				notes = append(notes, item{text: fmt.Sprintf("noise floor (A/A %s against %s): Δp50 %s, Δp99 %s, ΔCPU %s",
+					r.Variant, s.Baseline, delta(r.P50Delta), delta(r.P99Delta), delta(r.CPUDelta))})
+			}
+		}
+		if r.Reps == 0 {
+			why := "not measured"
+			if r.Failed > 0 {
+				why = fmt.Sprintf("not measured: %d repetition(s) failed", r.Failed)
+			}
+			lat.rows = append(lat.rows, padded(len(latencyHeader), name, why))
+			change.rows = append(change.rows, padded(len(changeHeader), name, why))
+			cost.rows = append(cost.rows, padded(len(costHeader), name, why))
+			continue
+		}
+		lat.rows = append(lat.rows, latencyCells(name, r))
+		change.rows = append(change.rows, changeCells(name, r))
+		cost.rows = append(cost.rows, costCells(name, r))
+	}
+	sec.addTable(lat)
+	sec.para("Against the baseline:")
+	sec.addTable(change)
+	sec.addTable(cost)
+	if bt, ok := blockingTable(rs); ok {
+		sec.para("Time the request path waited on span export:")
+		sec.addTable(bt)
+	}
+	notes = append(notes, rateNotes(rs)...)
+	if len(notes) > 0 {
+		sec.items(notes...)
+	}
+}
+
+func latencyCells(name string, r summary.Row) []string {
+	rate := fmt.Sprintf("%.0f/%.0f", r.AchievedRate, r.RequestedRate)
+	if r.AchievedRate < summary.RateShortfall*r.RequestedRate {
+		rate += " (not reached)"
+	}
+	p999 := dur(r.Latency.P999)
+	if float64(r.Requests)*0.001 < summary.MinTailSamples {
+		p999 += " (few)"
+	}
+	return []string{
+		name, rate,
+		dur(r.Latency.P50), dur(r.Latency.P90), dur(r.Latency.P99), p999, dur(r.Latency.Max),
+		dur(r.P99Low) + " – " + dur(r.P99High), dur(r.Intended.P99),
+	}
+}
+
+// changeCells are a row's changes against the baseline: of the pooled
+// percentile, then of the repetitions' medians with their interval.
+func changeCells(name string, r summary.Row) []string {
+	d50, d99, dcpu := "", "", ""
+	if !r.Baseline {
+		d50 = signedDur(r.P50Overhead) + " " + delta(r.P50Delta)
+		d99 = signedDur(r.P99Overhead) + " " + delta(r.P99Delta)
+		dcpu = delta(r.CPUDelta)
+	}
+	return []string{name, d50, d99, dur(r.CPUPerRequest), dcpu}
+}
+
+func costCells(name string, r summary.Row) []string {
+	sp := spanCells(r)
+	return []string{name, bytesIEC(r.PeakRSS), sp.ended, sp.received, sp.lost, sp.loss, sp.missing, sp.onEnd}
+}
+
+// spanCellsOf are the span columns of a row as the tables show them.
+type spanCellsOf struct {
+	ended, received, lost, loss, missing, onEnd string
+}
+
+// spanCells formats a row's span columns; "–" where the row has no spans.
+func spanCells(r summary.Row) spanCellsOf {
+	c := spanCellsOf{"–", "–", "–", "–", "–", "–"}
+	if r.Spans.PerRequest == 0 {
+		return c
+	}
+	c.ended = fmt.Sprint(r.Spans.Ended)
+	c.received = fmt.Sprint(r.Spans.Received)
+	c.lost = fmt.Sprint(r.Spans.Lost)
+	c.loss = fmt.Sprintf("%.2f%%", r.Spans.LossPct)
+	switch {
+	case r.Spans.Matched:
+		c.missing = fmt.Sprintf("%d of %d", r.Spans.MissingTraces, r.Spans.TracedRequests)
+	case r.Kind == profile.KindSampled:
+		c.missing = fmt.Sprintf("n/a (kept %.1f%%)", 100*r.Spans.SampledShare)
+	default:
+		c.missing = "n/a"
+	}
+	if r.OnEndCount > 0 {
+		c.onEnd = dur(r.OnEndP99)
+	}
+	return c
+}
+
+// blockingTable lays out how long requests waited on span export at one rate.
+func blockingTable(rs summary.RateSummary) (table, bool) {
+	t := table{header: blockingHeader}
+	for _, row := range rs.Rows {
+		if row.Kind == profile.KindNone || row.Reps == 0 {
+			continue
+		}
+		b := row.Blocking
+		lock := ""
+		if row.Kind == profile.KindSync {
+			lock = dur(b.LockWait)
+		}
+		t.rows = append(t.rows, []string{
+			row.Variant, dur(row.OnEndP50), dur(row.OnEndP99), dur(b.OnEndMax),
+			dur(b.PerRequest), fmt.Sprintf("%.1f%%", 100*b.Share), lock, dur(b.ExportMean),
+		})
+	}
+	return t, len(t.rows) > 0
+}
+
+// padded returns a row of n cells starting with the given ones.
+func padded(n int, first ...string) []string {
+	row := make([]string, n)
+	copy(row, first)
+	return row
+}
+
+// reading says how to read the columns.
+func reading(d *doc) {
+	sec := d.newSection(secReading, "How to read the tables")
+	sec.items(plain(
+		"Latency columns are from the moment a request is sent, over every measured request of every repetition, by nearest rank; \"p99 intended\" measures from when the request was due (start + n/rate), so queueing in the load generator cannot hide; \"p99 of reps\" is the range of single repetitions' p99; \"(few)\" marks a p99.9 with fewer than 10 requests beyond it.",
+		fmt.Sprintf("Δ columns: the absolute difference of the pooled percentile, then the change of the median of the repetitions' values with a %.0f%% bootstrap confidence interval (repetitions resampled), when a Mann–Whitney U test over the repetitions finds it significant (p < %.2f); \"~\" means not significant. With n repetitions per side the smallest p is 2/C(2n,n): 3 against 3 can never reach 0.05, 5 against 5 can.", 100*summary.Confidence, summary.Alpha),
+		"A/A control rows measure the baseline again as a separate variant: their Δ is the noise floor of this machine and profile.",
+		"spans ended: spans that reached the span processor in the target (warm-up included); lost = ended − received by the sink.",
+		"traces missing: successful requests whose server span never reached the sink, found by matching each request's trace id; n/a for sampled variants, whose requests start root traces (the share kept is shown instead).",
+		"OnEnd p99: time a request spent in the span processor's OnEnd, the request path's wait on span export, from the target's histogram (buckets about 25% wide).",
+		"wait/req: mean time in OnEnd per span × spans per request; share of latency: that over the mean request latency. lock wait/span (sync): OnEnd minus the span's own export, the wait behind other requests' exports on the processor's lock.",
+		"CPU/req: the target's CPU time (user+sys, all threads) during the measured attack divided by the requests sent.",
+	)...)
+}
