@@ -2,11 +2,13 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/otelbench/otelbench/internal/compare"
 	"github.com/otelbench/otelbench/internal/results"
 )
 
@@ -98,4 +100,38 @@ func sectionOf(report, title string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestCompareReleases checks that a comparison says which variants were
+// built with other releases, naming otel and otelhttp and counting the
+// rest, and whether that is the only difference.
+func TestCompareReleases(t *testing.T) {
+	rel := []compare.Release{{Variant: "batch", Modules: []compare.ModuleChange{
+		{Module: results.ModuleOtelhttp, A: "v0.71.0", B: "v0.72.0"},
+		{Module: results.ModuleOtel, A: "v1.46.0", B: "v1.47.0"},
+		{Module: "go.opentelemetry.io/otel/sdk", A: "v1.46.0", B: "v1.47.0"},
+	}}}
+	for _, tc := range []struct {
+		name  string
+		diffs []compare.Difference
+		want  []string
+	}{
+		// Only releases differ: an upgrade, comparable.
+		{"only releases", nil, []string{"The runs differ only in the OpenTelemetry releases", "batch: otel v1.46.0 → v1.47.0, otelhttp v0.71.0 → v0.72.0, 1 other module(s)"}},
+		// Something else differs too (compared with -force).
+		{"and more", []compare.Difference{{Field: "profile.rates", A: "[1]", B: "[2]"}}, []string{"Their targets were also built with other OpenTelemetry releases"}},
+	} {
+		c := &compare.Comparison{Releases: rel, Differences: tc.diffs}
+		for _, render := range []func(io.Writer, *compare.Comparison, *compare.Verdict) error{CompareText, CompareMarkdown, CompareHTML} {
+			var b bytes.Buffer
+			if err := render(&b, c, nil); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("%s: the comparison lacks %q:\n%s", tc.name, w, b.String())
+				}
+			}
+		}
+	}
 }
