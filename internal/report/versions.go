@@ -59,23 +59,24 @@ func trendDelta(d summary.Delta, reference bool) string {
 	return delta(d)
 }
 
-// releaseLabel names a variant with the otel release it was built with,
-// as "batch (otel v1.40.0)", when the run's variants were built with more
-// than one release; otherwise by its name alone.
+// releaseLabel names a traced variant with the otel release it was built
+// with, as "batch (otel v1.40.0)", when the run's traced variants were
+// built with more than one release; otherwise, and for kind none (which
+// runs no OpenTelemetry code), by its name alone.
 func releaseLabel(s *summary.Summary, name string) string {
 	vi, ok := s.Variant(name)
-	if !ok || vi.Otel == "" || !severalReleases(s) {
+	if !ok || vi.Otel == "" || !summary.Instrumented(vi.Kind) || !severalReleases(s) {
 		return name
 	}
 	return fmt.Sprintf("%s (otel %s)", name, vi.Otel)
 }
 
-// severalReleases reports whether s's variants were built with more than
-// one otel release.
+// severalReleases reports whether s's traced variants were built with
+// more than one otel release.
 func severalReleases(s *summary.Summary) bool {
 	seen := ""
 	for _, v := range s.Variants {
-		if v.Otel == "" {
+		if v.Otel == "" || !summary.Instrumented(v.Kind) {
 			continue
 		}
 		if seen != "" && v.Otel != seen {

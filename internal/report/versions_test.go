@@ -67,6 +67,9 @@ func TestVersionsSection(t *testing.T) {
 		if !strings.Contains(b.String(), "batch-1.40 (otel v1.40.0)") {
 			t.Errorf("%s: the rate tables do not label variants with their releases", fm.ext)
 		}
+		if strings.Contains(b.String(), "none (otel") {
+			t.Errorf("%s: the baseline, which runs no OpenTelemetry code, is labelled with a release", fm.ext)
+		}
 	}
 	var h bytes.Buffer
 	if err := HTML(&h, a); err != nil {
