@@ -3,8 +3,9 @@
 //
 // A run lives in results/<UTC time>-<profile>/ and is never overwritten:
 //
-//	run.json                 the profile, the environment fingerprint and every
-//	                         variable given to every target; rewritten at the end
+//	run.json                 the profile, the environment fingerprint, every
+//	                         variable given to every target and the module versions
+//	                         each variant's binary links; rewritten at the end
 //	                         with the final status (complete or interrupted)
 //	run.lock                 empty; flocked by the measuring process while it runs,
 //	                         so that a run whose process died can be told (Loaded.Dead)

@@ -80,3 +80,15 @@ func TestSDKVersionUnknown(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestSDKVersionWithService checks that a user's service cannot take an
+// sdk_version: otelbench cannot rebuild it.
+func TestSDKVersionWithService(t *testing.T) {
+	p := mustParse(t, "name: svc", "rates: [100]", "duration: 1s", "variants:",
+		"  - {name: none, kind: none}", "  - {name: batch, kind: batch, sdk_version: v1.40.0}")
+	_, err := buildTargets(context.Background(), Options{Profile: p, Service: &Service{Command: "true"}})
+	var perr *profile.Error
+	if !errors.As(err, &perr) || perr.Key != "variants[1].sdk_version" || !strings.Contains(perr.Msg, "cannot rebuild your own service") {
+		t.Fatalf("buildTargets = %v, want a profile error at variants[1].sdk_version", err)
+	}
+}
