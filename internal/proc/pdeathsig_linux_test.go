@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
