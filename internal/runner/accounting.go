@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"slices"
+
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/sink"
@@ -36,12 +38,9 @@ func accountSpans(v profile.Variant, perRequest int, tm targetMetrics, snap sink
 		return s
 	}
 	s.Matched = true
-	sent := make(map[sink.TraceID]struct{}, len(okItems))
 	for _, n := range okItems {
-		id := ids.traceID(n)
-		sent[id] = struct{}{}
 		s.TracedRequests++
-		tc := snap.Traces[id]
+		tc := snap.Trace(ids.traceID(n))
 		if tc.ServerSpans == 0 {
 			s.MissingTraces++
 		}
@@ -49,11 +48,17 @@ func accountSpans(v profile.Variant, perRequest int, tm targetMetrics, snap sink
 			s.MissingSpans += miss
 		}
 	}
-	for id := range snap.Traces {
-		if _, ok := sent[id]; !ok {
-			s.StrayTraces++
+	// Every trace received that no successful request sent is a stray.
+	// Items are distinct traces (the ids are a bijection of them), so the
+	// count needs no set of the traces sent.
+	sent := slices.Compact(slices.Sorted(slices.Values(okItems)))
+	matched := 0
+	for _, n := range sent {
+		if snap.Trace(ids.traceID(n)).Spans > 0 {
+			matched++
 		}
 	}
+	s.StrayTraces = int64(snap.NumTraces() - matched)
 	return s
 }
 

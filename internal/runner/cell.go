@@ -14,6 +14,7 @@ import (
 
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
+	"github.com/otelbench/otelbench/internal/sink"
 	"github.com/otelbench/otelbench/targets"
 )
 
@@ -134,10 +135,17 @@ func (r *Runner) startCell(ctx context.Context, cr *cellRun) error {
 // requests start root traces.
 func (r *Runner) prepareLoad(cr *cellRun) {
 	p := r.opts.Profile
+	var ix sink.TraceIndex
 	if k := cr.plan.variant.Kind; k != profile.KindSampled && k != profile.KindNone {
 		ids := newTraceIDs()
 		cr.ids = &ids
+		per := cr.plan.variant.SpansPerRequest(p.Workload)
+		if svc := r.opts.Service; svc != nil {
+			per = svc.SpansPerRequest
+		}
+		ix = ids.index(per)
 	}
+	r.recv.expect(ix)
 	cr.ld = load{
 		addr:       cr.t.addr,
 		rate:       cr.plan.rate,

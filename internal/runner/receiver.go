@@ -17,6 +17,10 @@ type receiver interface {
 	Endpoint() string
 	// begin starts counting a new cell.
 	begin(ctx context.Context) error
+	// expect says how the cell's trace ids derive from item numbers, so
+	// that the receiver can count traces by item; the zero TraceIndex
+	// when requests carry no trace ids.
+	expect(ix sink.TraceIndex)
 	// startTimeline and stopTimeline bracket the measured attack.
 	startTimeline(t time.Time)
 	stopTimeline()
@@ -32,6 +36,7 @@ type embedded struct{ s *sink.Sink }
 
 func (e embedded) Endpoint() string            { return e.s.Endpoint() }
 func (e embedded) begin(context.Context) error { e.s.Reset(); return nil }
+func (e embedded) expect(ix sink.TraceIndex)   { e.s.SetTraceIndex(ix) }
 func (e embedded) startTimeline(t time.Time)   { e.s.StartTimeline(t) }
 func (e embedded) stopTimeline()               { e.s.StopTimeline() }
 func (e embedded) close(context.Context) error { return e.s.Close() }
@@ -49,6 +54,7 @@ type otelcol struct {
 
 func (o *otelcol) Endpoint() string        { return o.c.Endpoint() }
 func (o *otelcol) startTimeline(time.Time) {}
+func (o *otelcol) expect(sink.TraceIndex)  {}
 func (o *otelcol) stopTimeline()           {}
 
 func (o *otelcol) begin(ctx context.Context) error {

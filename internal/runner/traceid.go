@@ -37,6 +37,32 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
+// unmix64 is the inverse of mix64: each xor-shift undone by repeating it,
+// each multiplication by the inverse of its odd constant modulo 2^64.
+func unmix64(x uint64) uint64 {
+	x ^= x>>31 ^ x>>62
+	x *= 0x319642b2d24d8ec3
+	x ^= x>>27 ^ x>>54
+	x *= 0x96de1b173f119089
+	x ^= x>>30 ^ x>>60
+	return x
+}
+
+// item returns the item number of a trace id that traceID derived, and
+// false for one with another prefix.
+func (t traceIDs) item(id sink.TraceID) (uint64, bool) {
+	if [8]byte(id[:8]) != t.prefix {
+		return 0, false
+	}
+	return unmix64(binary.BigEndian.Uint64(id[8:])), true
+}
+
+// index returns the bijection as the sink takes it, for traces of spans
+// spans each: the sink then counts them by item number, in a table.
+func (t traceIDs) index(spans int) sink.TraceIndex {
+	return sink.TraceIndex{Item: t.item, ID: t.traceID, Spans: spans}
+}
+
 // traceID returns the trace id of item n.
 func (t traceIDs) traceID(n uint64) sink.TraceID {
 	var id sink.TraceID

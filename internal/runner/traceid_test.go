@@ -221,3 +221,23 @@ func TestTargeterMatchesAccounting(t *testing.T) {
 		})
 	}
 }
+
+// TestTraceIDItem checks that item inverts traceID, which the sink relies
+// on to count traces by item number, and refuses other prefixes.
+func TestTraceIDItem(t *testing.T) {
+	other := traceIDs{prefix: [8]byte{1}}
+	for _, n := range []uint64{0, 1, 2, 42, 4095, 4096, 1 << 32, math.MaxUint64} {
+		id := testIDs.traceID(n)
+		if got, ok := testIDs.item(id); !ok || got != n {
+			t.Errorf("item(traceID(%d)) = %d, %v", n, got, ok)
+		}
+		if _, ok := other.item(id); ok {
+			t.Errorf("item under another prefix knows traceID(%d)", n)
+		}
+	}
+	for i, x := 0, uint64(1); i < 10000; i, x = i+1, x*0x9e3779b97f4a7c15+1 {
+		if unmix64(mix64(x)) != x || mix64(unmix64(x)) != x {
+			t.Fatalf("unmix64 does not invert mix64 at %#x", x)
+		}
+	}
+}

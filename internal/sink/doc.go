@@ -9,6 +9,18 @@
 // what the load generator sent tells the runner exactly which spans were
 // lost.
 //
+// The sink reads each request straight from its wire bytes (wire.go): the
+// ids, kind and end time of every span and a few attributes of its
+// resource, skipping every other field by its length, without allocating.
+// Only a capturing sink (Options.Capture, for verify) also decodes requests
+// into Go values. Memory is bounded by design: a request over
+// MaxRecvMsgSize is refused by gRPC before it is read, and one that would
+// take the bytes of requests in flight over Options.MaxInflightBytes is
+// refused with RESOURCE_EXHAUSTED. Given a TraceIndex (SetTraceIndex), the
+// mapping from item numbers to trace ids that the runner's load generator
+// uses, the sink counts those traces in a table by item number, a few
+// bytes per request, instead of a map by trace id.
+//
 // A Sink can also misbehave on purpose, so that the runner can measure how
 // the code under test copes with a bad backend (Faults, set with
 // Options.Faults or SetFaults): a latency per export, fixed or lognormal,

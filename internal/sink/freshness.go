@@ -36,27 +36,43 @@ const (
 
 // FreshnessBound returns the upper bound of bucket i.
 func FreshnessBound(i int) time.Duration {
+	if i >= 0 && i < freshnessBuckets {
+		return freshnessBounds[i]
+	}
+	return freshnessBound(i)
+}
+
+// freshnessBound computes the upper bound of bucket i.
+func freshnessBound(i int) time.Duration {
 	return time.Duration(float64(freshnessMin) * math.Pow(10, float64(i)/freshnessPerDecade))
 }
 
-// add counts one span that arrived d after it ended.
+// freshnessBounds holds FreshnessBound of every bucket, increasing: the
+// sink files every span it receives by them.
+var freshnessBounds = func() (b [freshnessBuckets]time.Duration) {
+	for i := range b {
+		b[i] = freshnessBound(i)
+	}
+	return b
+}()
+
+// add counts one span that arrived d after it ended: in the first bucket
+// whose bound is at least d, or the last.
 func (f *Freshness) add(d time.Duration) {
 	f.N++
 	if d > f.Max {
 		f.Max = d
 	}
-	i := 0
-	if d > freshnessMin {
-		i = int(math.Ceil(math.Log10(float64(d)/float64(freshnessMin)) * freshnessPerDecade))
-		// Guard the boundaries against floating-point error.
-		for i > 0 && d <= FreshnessBound(i-1) {
-			i--
-		}
-		for i < freshnessBuckets-1 && d > FreshnessBound(i) {
-			i++
+	lo, hi := 0, freshnessBuckets-1 // the answer is in [lo, hi]
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if d <= freshnessBounds[mid] {
+			hi = mid
+		} else {
+			lo = mid + 1
 		}
 	}
-	f.Counts[min(i, freshnessBuckets-1)]++
+	f.Counts[lo]++
 }
 
 // Quantile returns the upper bound of the bucket that holds quantile q in

@@ -54,3 +54,31 @@ func TestFreshnessQuantile(t *testing.T) {
 		t.Errorf("single value: %v, want 3ms (capped at max)", got)
 	}
 }
+
+// TestFreshnessTable checks that filing by the table of bounds puts every
+// delay where the formula does: in bucket i when FreshnessBound(i−1) < d ≤
+// FreshnessBound(i), computed from the definition.
+func TestFreshnessTable(t *testing.T) {
+	for i := range freshnessBuckets {
+		if FreshnessBound(i) != freshnessBound(i) || (i > 0 && FreshnessBound(i) <= FreshnessBound(i-1)) {
+			t.Fatalf("bound %d: %v from the table, %v from the formula", i, FreshnessBound(i), freshnessBound(i))
+		}
+	}
+	want := func(d time.Duration) int {
+		for i := range freshnessBuckets - 1 {
+			if d <= freshnessBound(i) {
+				return i
+			}
+		}
+		return freshnessBuckets - 1
+	}
+	for d := time.Duration(-5); d < 2000*time.Second; d = d*17/16 + 1 {
+		for _, x := range []time.Duration{d - 1, d, d + 1} {
+			var f Freshness
+			f.add(x)
+			if w := want(x); f.Counts[w] != 1 {
+				t.Fatalf("add(%v) filed in %v, want bucket %d", x, f.Counts, w)
+			}
+		}
+	}
+}

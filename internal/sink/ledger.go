@@ -5,7 +5,6 @@ import (
 	"sync"
 	"time"
 
-	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/grpc/codes"
 )
 
@@ -24,7 +23,8 @@ const (
 // ledger counts what a Sink receives. One mutex, taken once per Export
 // call, guards everything, so a Reset never splits a call.
 //
-// Traces live in a slab indexed by a map rather than as map values or
+// The traces a TraceIndex knows are counted in an item table (items.go);
+// the others live in a slab indexed by a map rather than as map values or
 // pointers: a span costs one map lookup and, for a new trace, no
 // allocation beyond the amortised growth of the map and the slab.
 type ledger struct {
@@ -32,7 +32,15 @@ type ledger struct {
 	stats  Stats
 	index  map[TraceID]int // position of each trace in traces
 	traces []traceSpans
-	since  time.Time
+	// last is the trace of the last span counted in the map, and lastAt
+	// its position in traces (-1: none): the spans of a trace mostly come
+	// one after another, and then need no map lookup.
+	last   TraceID
+	lastAt int
+	// ix is the TraceIndex in effect, items its table (nil without one).
+	ix    TraceIndex
+	items *itemTable
+	since time.Time
 	// fresh and arrivals describe the distinct spans received in the
 	// period: how long after their end, and when (ArrivalBucket buckets
 	// from origin: since, or the start of the fault timeline).
@@ -43,7 +51,7 @@ type ledger struct {
 
 // newLedger returns an empty ledger whose period starts at since.
 func newLedger(since time.Time) *ledger {
-	return &ledger{index: make(map[TraceID]int), since: since, origin: since}
+	return &ledger{index: make(map[TraceID]int), lastAt: -1, since: since, origin: since}
 }
 
 // ArrivalIndex is the index of the ArrivalBucket that holds instant t on a
@@ -68,49 +76,55 @@ func (l *ledger) startArrivals(t time.Time) {
 	l.origin = t
 }
 
-// record counts one Export call that ended with o and, when rejected,
-// status code.
-func (l *ledger) record(o outcome, code codes.Code, rss []*tracepb.ResourceSpans) {
-	if o != answered {
-		// Spans that were not received are only counted, so count them
-		// before taking the lock.
-		n := countSpans(rss)
-		l.mu.Lock()
-		if o == abandoned {
-			l.stats.Abandoned++
-			l.stats.AbandonedSpans += n
-		} else {
-			l.stats.Rejected++
-			l.stats.RejectedSpans += n
-			switch code {
-			case codes.Unavailable:
-				l.stats.RejectedUnavailable++
-			case codes.ResourceExhausted:
-				l.stats.RejectedResourceExhausted++
-			case codes.Internal:
-				l.stats.RejectedInternal++
-			}
-		}
-		l.mu.Unlock()
+// refused counts one Export call of n spans that ended with o (not
+// answered) and, when rejected, status code.
+func (l *ledger) refused(o outcome, code codes.Code, n int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if o == abandoned {
+		l.stats.Abandoned++
+		l.stats.AbandonedSpans += n
 		return
 	}
+	l.stats.Rejected++
+	l.stats.RejectedSpans += n
+	switch code {
+	case codes.Unavailable:
+		l.stats.RejectedUnavailable++
+	case codes.ResourceExhausted:
+		l.stats.RejectedResourceExhausted++
+	case codes.Internal:
+		l.stats.RejectedInternal++
+	}
+}
 
+// recordWire counts one Export call that ended with o and, when rejected,
+// status code: body is the request, already checked by walkExport, which
+// found spans spans in it.
+func (l *ledger) recordWire(o outcome, code codes.Code, body []byte, spans int64) {
+	if o != answered {
+		l.refused(o, code, spans)
+		return
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
 	nowNano := now.UnixNano()
 	l.stats.Requests++
 	fresh := int64(0)
-	for _, rs := range rss {
-		for _, ss := range rs.GetScopeSpans() {
-			for _, sp := range ss.GetSpans() {
-				if l.add(sp) {
-					fresh++
-					l.fresh.add(time.Duration(nowNano - int64(sp.GetEndTimeUnixNano())))
-				}
-			}
+	// The body was checked: the walk cannot fail now.
+	_, _ = walkExport(body, func(_ *wireResource, sp *wireSpan) {
+		if l.add(sp.TraceID, sp.SpanID, sp.Kind == SpanKindServer) {
+			fresh++
+			l.fresh.add(time.Duration(nowNano - int64(sp.EndTimeUnixNano))) //nolint:gosec // OTLP timestamps fit in int64 until 2262
 		}
-	}
+	})
+	l.arrived(now, fresh)
+}
+
+// arrived files fresh distinct spans received at now on the arrival
+// timeline. l.mu must be held.
+func (l *ledger) arrived(now time.Time, fresh int64) {
 	// Spans that arrive before the origin (a timeline started ahead of
 	// now) are on no bucket.
 	if b := min(ArrivalIndex(l.origin, now), maxArrivalBuckets-1); fresh > 0 && b >= 0 {
@@ -124,31 +138,82 @@ func (l *ledger) record(o outcome, code codes.Code, rss []*tracepb.ResourceSpans
 // add counts one received span and reports whether it is a distinct span
 // seen for the first time (spans with invalid ids count as distinct).
 // l.mu must be held.
-func (l *ledger) add(sp *tracepb.Span) bool {
-	server := sp.GetKind() == tracepb.Span_SPAN_KIND_SERVER
+func (l *ledger) add(tid, sid []byte, server bool) bool {
 	l.stats.Spans++
 	if server {
 		l.stats.ServerSpans++
 	}
-
-	tid, sid := sp.GetTraceId(), sp.GetSpanId()
 	if len(tid) != len(TraceID{}) || len(sid) != 8 {
 		l.stats.InvalidIDs++
 		return true
 	}
 	id := TraceID(tid)
+	// The byte order only has to be the same every time.
+	s := binary.LittleEndian.Uint64(sid)
+	var isNew bool
+	if n, ok := l.ix.item(id); ok {
+		isNew = l.items.add(n, s, server)
+	} else {
+		isNew = l.trace(id).add(s, server)
+	}
+	if !isNew {
+		l.stats.Duplicates++
+	}
+	return isNew
+}
+
+// trace returns the span set of trace id in the map, adding an empty one
+// if need be. l.mu must be held.
+func (l *ledger) trace(id TraceID) *traceSpans {
+	if l.lastAt >= 0 && id == l.last {
+		return &l.traces[l.lastAt]
+	}
 	i, ok := l.index[id]
 	if !ok {
 		i = len(l.traces)
 		l.traces = append(l.traces, traceSpans{})
 		l.index[id] = i
 	}
-	// The byte order only has to be the same every time.
-	if !l.traces[i].add(binary.LittleEndian.Uint64(sid), server) {
-		l.stats.Duplicates++
-		return false
+	l.last, l.lastAt = id, i
+	return &l.traces[i]
+}
+
+// setIndex puts ix in effect at once. Traces already counted move to
+// where ix says they belong, so that each trace is counted in one place.
+func (l *ledger) setIndex(ix TraceIndex) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	oldItems, oldIx := l.items, l.ix
+	l.ix, l.items = ix, nil
+	if ix.enabled() {
+		l.items = newItemTable(ix.slots())
 	}
-	return true
+	if len(l.index) > 0 && ix.enabled() {
+		index, traces := l.index, l.traces
+		l.index, l.traces, l.lastAt = make(map[TraceID]int, len(index)), nil, -1
+		var buf []uint64
+		for id, i := range index {
+			buf = traces[i].appendIDs(buf[:0])
+			l.place(id, traces[i].count, buf)
+		}
+	}
+	if oldItems != nil {
+		oldItems.each(func(n uint64, c TraceCount, ids []uint64) { l.place(oldIx.ID(n), c, ids) })
+	}
+}
+
+// place counts trace id, with count c and span ids ids, where l.ix says
+// it belongs. The trace must not be counted yet. l.mu must be held.
+func (l *ledger) place(id TraceID, c TraceCount, ids []uint64) {
+	if n, ok := l.ix.item(id); ok {
+		l.items.put(n, c, ids)
+		return
+	}
+	ts := l.trace(id)
+	for _, sid := range ids {
+		ts.add(sid, false)
+	}
+	ts.count.ServerSpans = c.ServerSpans
 }
 
 // relistenFailed counts an outage after which the sink could not listen
@@ -173,12 +238,17 @@ func (l *ledger) reset() Snapshot {
 	l.mu.Lock()
 	now := time.Now()
 	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now, Freshness: l.fresh, Arrivals: l.arrivals, ArrivalsFrom: l.origin}
+	if l.items != nil {
+		snap.Items = &ItemCounts{index: l.ix, table: l.items}
+		l.items = newItemTable(l.ix.slots())
+	}
 	oldIndex, oldTraces := l.index, l.traces
 	l.stats = Stats{}
 	l.fresh = Freshness{}
 	l.arrivals = nil
 	l.index = index
 	l.traces = nil
+	l.lastAt = -1
 	l.since = now
 	l.origin = now
 	l.mu.Unlock()
@@ -190,15 +260,4 @@ func (l *ledger) reset() Snapshot {
 		snap.Traces[id] = oldTraces[i].count
 	}
 	return snap
-}
-
-// countSpans returns the number of spans in rss.
-func countSpans(rss []*tracepb.ResourceSpans) int64 {
-	var n int64
-	for _, rs := range rss {
-		for _, ss := range rs.GetScopeSpans() {
-			n += int64(len(ss.GetSpans()))
-		}
-	}
-	return n
 }

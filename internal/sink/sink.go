@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
 
 	"github.com/otelbench/otelbench/internal/loopback"
@@ -21,10 +20,12 @@ import (
 const DefaultListen = "127.0.0.1:0"
 
 // MaxRecvMsgSize is the largest export request, in bytes, that a Sink
-// accepts. It matches the default limit of the otlptracegrpc exporter, so
-// the sink never refuses a request the exporter agreed to send: such a
-// refusal would lose spans without counting them.
-const MaxRecvMsgSize = 64 << 20
+// accepts: four times the Collector's default (its OTLP receiver's
+// max_recv_msg_size_mib is 4), and a hundred times a batch of 512 spans of
+// the bundled target. gRPC refuses a larger request with
+// RESOURCE_EXHAUSTED before reading it, and the sink counts nothing of it:
+// the exporter counts it as failed.
+const MaxRecvMsgSize = 16 << 20
 
 // closeGrace bounds how long Close waits for in-flight calls and client
 // connections before it stops the server hard.
@@ -49,6 +50,12 @@ type Options struct {
 	// CaptureLimit bounds how many spans a capturing sink holds between two
 	// TakeSpans; zero means DefaultCaptureLimit.
 	CaptureLimit int
+	// MaxInflightBytes bounds the bytes of Export requests the sink holds
+	// at once; a request that would go over is refused with
+	// RESOURCE_EXHAUSTED (without RetryInfo, so the exporter does not
+	// retry it) and counted as rejected. Zero means
+	// DefaultMaxInflightBytes.
+	MaxInflightBytes int64
 }
 
 // Sink is a running OTLP/gRPC trace receiver that counts what it
@@ -57,11 +64,13 @@ type Sink struct {
 	lis    *gateListener
 	srv    *grpc.Server
 	ledger *ledger
+	budget budget
+	bufs   bufferList // for request bodies
 	// capture is nil unless Options.Capture.
 	capture *capture
 	faults  atomic.Pointer[faults]
-	// inflight is the number of Export calls not yet answered; tests
-	// use it to know that a call has reached the sink.
+	// inflight is the number of Export calls read, checked and not yet
+	// answered; tests use it to know that a call has reached the sink.
 	inflight atomic.Int64
 
 	// closing is closed when Close begins, to release held calls.
@@ -104,24 +113,49 @@ func Start(ctx context.Context, opts Options) (*Sink, error) {
 
 	s := &Sink{
 		lis:     newGateListener(lis),
-		srv:     grpc.NewServer(grpc.MaxRecvMsgSize(MaxRecvMsgSize)),
 		ledger:  newLedger(time.Now()),
 		closing: make(chan struct{}),
 		served:  make(chan struct{}),
 		kick:    make(chan struct{}, 1),
 		ctlDone: make(chan struct{}),
 	}
+	s.srv = grpc.NewServer(serverOptions(&s.bufs)...)
+	s.budget.limit = opts.MaxInflightBytes
+	if s.budget.limit <= 0 {
+		s.budget.limit = DefaultMaxInflightBytes
+	}
 	if opts.Capture {
 		s.capture = newCapture(opts.CaptureLimit)
 	}
 	s.faults.Store(f)
-	collectortrace.RegisterTraceServiceServer(s.srv, &traceService{sink: s})
+	s.srv.RegisterService(&traceServiceDesc, s)
 	go s.control()
 	go func() {
 		defer close(s.served)
 		s.serveErr = s.srv.Serve(s.lis)
 	}()
 	return s, nil
+}
+
+// streamWindow and connWindow are the sink's HTTP/2 flow-control windows
+// per stream and per connection: fixed, so that a batch of the usual size
+// (150 KB for 512 spans) arrives without waiting for window updates, and
+// unread data stays bounded. gRPC's default, 64 KiB grown by its bandwidth
+// estimator up to 16 MiB, costs round trips, pings and wake-ups on every
+// export.
+const (
+	streamWindow = 1 << 20
+	connWindow   = 4 << 20
+)
+
+// serverOptions are the options of the sink's gRPC server.
+func serverOptions(bufs *bufferList) []grpc.ServerOption {
+	return []grpc.ServerOption{
+		grpc.MaxRecvMsgSize(MaxRecvMsgSize),
+		grpc.ForceServerCodecV2(newCodec(bufs)),
+		grpc.InitialWindowSize(streamWindow),
+		grpc.InitialConnWindowSize(connWindow),
+	}
 }
 
 // Addr returns the address the sink is bound to, such as
@@ -149,6 +183,16 @@ func (s *Sink) Stats() Stats {
 // Snapshot. Duplicates are detected within one period only.
 func (s *Sink) Reset() Snapshot {
 	return s.ledger.reset()
+}
+
+// SetTraceIndex puts ix in effect at once: from now on the traces it knows
+// are counted by item number (Snapshot.Items) rather than by trace id
+// (Snapshot.Traces), in a table that costs a few bytes per item; the zero
+// TraceIndex removes it. Traces already counted in the current period move
+// to where ix says they belong, so each is counted once, in one place. It
+// stays in effect across Resets until the next SetTraceIndex.
+func (s *Sink) SetTraceIndex(ix TraceIndex) {
+	s.ledger.setIndex(ix)
 }
 
 // Close stops the sink. Calls held by a fault (latency, black hole,

@@ -71,3 +71,16 @@ func (t *traceSpans) insert(sid uint64) bool {
 	}
 	return true
 }
+
+// appendIDs appends the span ids of the set to buf, in no particular
+// order.
+func (t *traceSpans) appendIDs(buf []uint64) []uint64 {
+	if t.set != nil {
+		for id := range t.set {
+			buf = append(buf, id)
+		}
+		return buf
+	}
+	buf = append(buf, t.inline[:min(int(t.count.Spans), inlineSpans)]...)
+	return append(buf, t.more...)
+}

@@ -96,8 +96,13 @@ type TraceCount struct {
 type Snapshot struct {
 	Stats
 	// Traces holds every valid trace id received, with its count of
-	// distinct spans. It is never nil. The Sink keeps no reference to it.
+	// distinct spans, except those of Items. It is never nil. The Sink
+	// keeps no reference to it.
 	Traces map[TraceID]TraceCount
+	// Items holds the traces that the TraceIndex in effect knew (see
+	// Sink.SetTraceIndex), by item number; nil when none was. Trace and
+	// NumTraces look in both.
+	Items *ItemCounts
 	// Since is when the period began: Start or the previous Reset.
 	Since time.Time
 	// Until is when the period ended: the Reset that returned the
@@ -112,4 +117,21 @@ type Snapshot struct {
 	// ArrivalsFrom is where Arrivals starts: the last StartTimeline of
 	// the period, or Since.
 	ArrivalsFrom time.Time
+}
+
+// Trace returns the distinct spans received for trace id, from Items or
+// Traces.
+func (s *Snapshot) Trace(id TraceID) TraceCount {
+	if s.Items != nil {
+		if n, ok := s.Items.index.item(id); ok {
+			return s.Items.Count(n)
+		}
+	}
+	return s.Traces[id]
+}
+
+// NumTraces returns how many distinct valid trace ids were received:
+// those of Traces and of Items.
+func (s *Snapshot) NumTraces() int {
+	return len(s.Traces) + s.Items.Len()
 }
