@@ -96,6 +96,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Errors reported to the global OpenTelemetry error handler.",
 		}),
 	}
+	registerAllocs(f)
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),

@@ -13,15 +13,11 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 )
 
-// sdkObservabilityKeys are the variables the trace SDK (v1.47) reads, in
-// order, to switch on its experimental self-observability: the first that is
-// not empty decides. otlptracegrpc reads only the first.
-var sdkObservabilityKeys = []string{"OTEL_GO_X_OBSERVABILITY", "OTEL_GO_X_SELF_OBSERVABILITY"}
-
 // sdkObservabilityEnabled reports whether the environment switches on the
 // SDK's experimental self-observability, by the SDK's own rule
 // (sdk/internal/x): the first of sdkObservabilityKeys that is set and not
-// empty must be "true", in any case. The runner sets
+// empty must be "true", in any case. Built for a release without it
+// (observability_none.go), it is always false. The runner sets
 // OTEL_GO_X_OBSERVABILITY=true per variant; the target follows the SDK
 // rather than the letter of that, so that it never leaves the SDK
 // instrumenting into nothing.

@@ -21,6 +21,8 @@ import (
 //	           of requests: a clear, significant p99 regression over 5+5
 //	rates      a profile with another list of rates
 //	machine    the same profile on a machine with twice the CPUs
+//	release    as same, batch built against otel v1.46.0 (sdk_version)
+//	release-slower  as slower, batch built against otel v1.46.0
 func compareRuns(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -36,11 +38,21 @@ func compareRuns(t *testing.T) string {
 		}},
 		{ID: "rates", Seed: 2, Profile: strings.Replace(comparetest.DefaultProfile, "[1000, 3000]", "[1000, 2000]", 1)},
 		{ID: "machine", Seed: 2, Environment: env},
+		{ID: "release", Seed: 2, Profile: olderBatch},
+		{ID: "release-slower", Seed: 2, Profile: olderBatch, Tweak: func(c *comparetest.Cell) {
+			if c.Variant.Name == "batch" && c.Rate == 1000 {
+				c.Tail = 1.2
+			}
+		}},
 	} {
 		comparetest.Write(t, dir, r)
 	}
 	return dir
 }
+
+// olderBatch is comparetest's profile with batch built against an older
+// SDK release.
+var olderBatch = strings.Replace(comparetest.DefaultProfile, "    kind: batch\n", "    kind: batch\n    sdk_version: v1.46.0\n", 1)
 
 func TestCompareCommand(t *testing.T) {
 	t.Parallel()
@@ -89,6 +101,17 @@ func TestCompareCommand(t *testing.T) {
 		args:   []string{path("a"), path("rates")},
 		code:   exitUsage,
 		stderr: []string{"not comparable", "profile.rates: A [1000,3000], B [1000,2000]", "-force"},
+	}, {
+		// Only the SDK release differs: comparable, and said.
+		name:   "release differs",
+		args:   []string{"-fail-on", "5%", path("release"), path("same")},
+		stdout: []string{"The runs differ only in the OpenTelemetry releases", "batch: sdk_version v1.46.0 → the module's own", "No significant regression"},
+	}, {
+		// An upgrade that regresses fails the gate, not the comparison.
+		name:   "upgrade regresses",
+		args:   []string{"-fail-on", "5%", path("a"), path("release-slower")},
+		code:   exitFailure,
+		stdout: []string{"batch: sdk_version the module's own → v1.46.0", "p99 of batch at 1000/s: +"},
 	}, {
 		// Another machine: refused, each difference named.
 		name:   "machines differ",

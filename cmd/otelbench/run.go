@@ -25,6 +25,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	quiet := fs.Bool("q", false, "no progress lines")
 	otelcolBin := fs.String("otelcol", "", "collector binary for profiles with `collector: otelcol` (default: $OTELBENCH_OTELCOL, then collector/bin/otelcol)")
 	pin := fs.String("pin", runner.PinAuto, "CPUs: auto (the target on the upper half of the CPUs, otelbench's load generator and sink on the rest, when there are two or more), off, or TARGET/LOADGEN lists such as 1/0")
+	targetCache := fs.String("target-cache", runner.DefaultTargetCache, "directory that keeps the targets built for variants with an sdk_version")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkDir("-results", *resultsRoot); err != nil {
 		return usageError{fmt.Errorf("run: %w", err)}
 	}
-	opts := runner.Options{Profile: p, ResultsRoot: *resultsRoot}
+	opts := runner.Options{Profile: p, ResultsRoot: *resultsRoot, TargetCache: *targetCache}
 	if opts.TargetBin, opts.Service, err = measured.resolve("run", *spans); err != nil {
 		return err
 	}
@@ -70,6 +71,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	dir, runErr := runner.Run(ctx, opts)
 	if dir == "" {
+		// Before the run directory: a release that cannot be built is a
+		// profile error, at the variant's sdk_version.
+		var perr *profile.Error
+		if errors.As(runErr, &perr) {
+			return usageError{fmt.Errorf("run: -profile: %w", runErr)}
+		}
 		return runErr
 	}
 	if err := writeReports(dir, stdout); err != nil {

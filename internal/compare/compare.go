@@ -14,6 +14,9 @@ type Comparison struct {
 	// Differences lists what makes the runs incomparable (see Differences);
 	// empty when they are comparable.
 	Differences []Difference
+	// Releases lists the variants built with other OpenTelemetry releases
+	// in B than in A (see Releases): comparable, and said.
+	Releases []Release
 	// Rates holds every rate of either run: A's in its profile's order, then
 	// those only B measured.
 	Rates []Rate
@@ -124,6 +127,7 @@ func New(a, b *results.Loaded) (*Comparison, error) {
 		A:           side(a, sa),
 		B:           side(b, sb),
 		Differences: Differences(&a.Run, &b.Run),
+		Releases:    Releases(&a.Run, &b.Run),
 	}
 	c.Rates = match(sa, sb)
 	return c, nil

@@ -53,9 +53,11 @@ var ignoredProfileKeys = []string{"name", "description", "path", "seed", "repeti
 // Differences lists what makes the numbers of two runs incomparable: their
 // profiles, apart from ignoredProfileKeys; the settings of every variant
 // both profiles have (a variant only one has is not a difference: its rows
-// are just unmatched); the sink; and the machine and toolchain (CPU model,
-// CPU count, GOMAXPROCS, Go version, OS, architecture). The commit is not
-// compared: a change of code is what one compares.
+// are just unmatched) but the releases they are built with (releaseKeys:
+// an upgrade is what one compares, see Releases); the sink; and the
+// machine and toolchain (CPU model, CPU count, GOMAXPROCS, Go version, OS,
+// architecture). The commit is not compared: a change of code is what one
+// compares.
 func Differences(a, b *results.Run) []Difference {
 	var out []Difference
 	fa, fb := map[string]string{}, map[string]string{}
@@ -75,7 +77,11 @@ func Differences(a, b *results.Run) []Difference {
 		fa, fb := map[string]string{}, map[string]string{}
 		flatten("profile.variants."+name, toMap(va[name]), fa)
 		flatten("profile.variants."+name, toMap(vb[name]), fb)
-		out = append(out, diffMaps(fa, fb)...)
+		for _, d := range diffMaps(fa, fb) {
+			if !releaseKey(d.Field) { // a release is what an upgrade compares
+				out = append(out, d)
+			}
+		}
 	}
 
 	ea, eb := a.Environment, b.Environment

@@ -65,6 +65,9 @@ const maxErrors = 100
 type decoder struct {
 	file string
 	errs []*Error
+	// lines, when not nil, receives the line of every key read, by
+	// dotted path (see keyLine).
+	lines map[string]int
 	// more counts the problems beyond maxErrors, the first of them on
 	// line moreLine.
 	more, moreLine int
@@ -211,6 +214,9 @@ func (d *decoder) fields(e entry, known []string, hint func(string) string) map[
 			continue
 		}
 		m[name] = entry{key: k, val: v, path: prefix + name}
+		if d.lines != nil {
+			d.lines[prefix+name] = k.Line
+		}
 	}
 	return m
 }

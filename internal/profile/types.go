@@ -176,6 +176,16 @@ type Variant struct {
 	// metrics (OTEL_GO_X_OBSERVABILITY=true), which expose its count of
 	// spans dropped on a full queue. It costs about 0.7 µs per span.
 	Observability bool `json:"observability,omitempty"`
+	// SDKVersion, when set, is the release of the OpenTelemetry Go SDK
+	// ("v1.40.0": go.opentelemetry.io/otel, its sdk, trace, metric and
+	// otlptracegrpc) the runner builds this variant's target against,
+	// instead of the module's own (all kinds but none). MinSDKVersion is
+	// the oldest it accepts.
+	SDKVersion string `json:"sdk_version,omitempty"`
+	// OtelhttpVersion, with SDKVersion, overrides the otelhttp release
+	// the target is built with; by default it is the newest contrib
+	// release whose go.mod requires SDKVersion.
+	OtelhttpVersion string `json:"otelhttp_version,omitempty"`
 	// ExtraEnv is the profile's env block: extra environment for the
 	// target (all kinds but none). It is not named Env because the method
 	// Env returns the variant's complete environment.

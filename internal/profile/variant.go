@@ -19,7 +19,8 @@ const (
 // variantKeys are the keys a variant accepts, in the order they are
 // documented.
 var variantKeys = []string{"name", "kind", "queue_size", "max_export_batch_size", "batch_timeout",
-	"export_timeout", "blocking", "exporter_timeout", "sample_ratio", "observability", "env"}
+	"export_timeout", "blocking", "exporter_timeout", "sample_ratio", "observability", "sdk_version",
+	"otelhttp_version", "env"}
 
 // appliesTo lists the kinds each variant option applies to; name and kind
 // apply to all.
@@ -32,6 +33,8 @@ var appliesTo = map[string][]Kind{
 	"exporter_timeout":      {KindSync, KindBatch, KindSampled},
 	"sample_ratio":          {KindSampled},
 	"observability":         {KindSync, KindBatch, KindSampled},
+	"sdk_version":           {KindSync, KindBatch, KindSampled},
+	"otelhttp_version":      {KindSync, KindBatch, KindSampled},
 	"env":                   {KindSync, KindBatch, KindSampled},
 }
 
@@ -183,6 +186,7 @@ func (d *decoder) options(v *Variant, m map[string]entry) {
 	if e, ok := m["env"]; ok {
 		v.ExtraEnv = d.env(e)
 	}
+	d.versions(v, m)
 	d.batchFitsQueue(*v, m)
 }
 

@@ -5,9 +5,11 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/compare"
+	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/summary"
 )
 
@@ -29,12 +31,16 @@ func CompareMarkdown(w io.Writer, c *compare.Comparison, v *compare.Verdict) err
 // compareLayout is a comparison laid out once for every format: the text
 // and Markdown renderers, and the HTML template (hence exported fields).
 type compareLayout struct {
-	Title    string
-	Runs     []string
-	Warnings []string
-	Notes    []string
-	Rates    []compareSection
-	Verdict  *compareVerdict
+	Title string
+	Runs  []string
+	// ReleasesIntro and Releases say which variants B built with other
+	// OpenTelemetry releases than A: one line each.
+	ReleasesIntro string
+	Releases      []string
+	Warnings      []string
+	Notes         []string
+	Rates         []compareSection
+	Verdict       *compareVerdict
 }
 
 // compareSection is one rate: a heading and its table.
@@ -65,6 +71,7 @@ func compareDocument(c *compare.Comparison, v *compare.Verdict) compareLayout {
 	for _, diff := range c.Differences {
 		d.Warnings = append(d.Warnings, "the runs differ (compared anyway): "+diff.String())
 	}
+	d.ReleasesIntro, d.Releases = releaseLines(c)
 	for _, s := range []struct {
 		name string
 		side compare.Side
@@ -89,6 +96,10 @@ func compareDocument(c *compare.Comparison, v *compare.Verdict) compareLayout {
 func (d compareLayout) render(r renderer) {
 	r.heading(1, d.Title)
 	r.list(plain(d.Runs...))
+	if len(d.Releases) > 0 {
+		r.para(d.ReleasesIntro)
+		r.list(plain(d.Releases...))
+	}
 	if len(d.Warnings) > 0 {
 		var ws []item
 		for _, w := range d.Warnings {
@@ -108,6 +119,47 @@ func (d compareLayout) render(r renderer) {
 			r.list(plain(v.Items...))
 		}
 	}
+}
+
+// releaseLines says which variants' targets B built with other
+// OpenTelemetry releases than A: otel and otelhttp by name, the other
+// modules counted.
+func releaseLines(c *compare.Comparison) (string, []string) {
+	if len(c.Releases) == 0 {
+		return "", nil
+	}
+	intro := "The runs differ only in the OpenTelemetry releases their targets were built with: an upgrade, which they are comparable across. B against A:"
+	if len(c.Differences) > 0 {
+		intro = "Their targets were also built with other OpenTelemetry releases. B against A:"
+	}
+	var lines []string
+	for _, r := range c.Releases {
+		var parts []string
+		named := 0
+		for _, m := range []struct{ module, label string }{
+			{results.ModuleOtel, "otel"}, {results.ModuleOtelhttp, "otelhttp"},
+			{"sdk_version", "sdk_version"}, {"otelhttp_version", "otelhttp_version"},
+		} {
+			if ch, ok := r.Version(m.module); ok {
+				parts = append(parts, fmt.Sprintf("%s %s → %s", m.label, ownRelease(ch.A), ownRelease(ch.B)))
+				named++
+			}
+		}
+		if more := len(r.Modules) - named; more > 0 {
+			parts = append(parts, fmt.Sprintf("%d other module(s)", more))
+		}
+		lines = append(lines, r.Variant+": "+strings.Join(parts, ", "))
+	}
+	return intro, lines
+}
+
+// ownRelease names a release a run's profile left unset: the one of
+// otelbench's own go.mod.
+func ownRelease(v string) string {
+	if v == compare.Unset {
+		return "the module's own"
+	}
+	return v
 }
 
 func sideLine(s compare.Side) string {

@@ -35,6 +35,12 @@ td { font-variant-numeric: tabular-nums; }
 <ul>{{range .Runs}}
 <li>{{.}}</li>{{end}}
 </ul>
+{{- if .Releases}}
+<p>{{.ReleasesIntro}}</p>
+<ul>{{range .Releases}}
+<li>{{.}}</li>{{end}}
+</ul>
+{{- end}}
 {{- if .Warnings}}
 <ul class="warnings">{{range .Warnings}}
 <li>⚠ {{.}}</li>{{end}}

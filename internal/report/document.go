@@ -23,6 +23,7 @@ const (
 	secWarnings
 	secConditions
 	secRate
+	secVersions
 	secAccounting
 	secRecovery
 	secModel

@@ -13,7 +13,8 @@ import (
 // runDoc lays out a run's report: the answer first, then the warnings by
 // kind, the conditions, every rate's tables, the span accounting, the
 // model, the rules of thumb, the recommendation with its reasons, and how
-// to read the columns.
+// to read the columns. Variants measured with several OpenTelemetry
+// releases get a section of their own after the rates.
 func runDoc(a *analysis.Analysis) *doc {
 	s := a.Summary
 	d := &doc{title: fmt.Sprintf("otelbench run %s", s.RunID)}
@@ -29,6 +30,7 @@ func runDoc(a *analysis.Analysis) *doc {
 	for _, rs := range s.Rates {
 		rateSection(d, s, rs)
 	}
+	versionsSection(d, s)
 	accounting(d, s)
 	recoveryTable(d, s)
 	modelSection(d, a.Checks)
@@ -91,7 +93,7 @@ func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
 	harness := table{header: harnessHeader}
 	var notes []item
 	for _, r := range rs.Rows {
-		name := r.Variant
+		name := releaseLabel(s, r.Variant)
 		switch {
 		case r.Baseline:
 			name += " (baseline)"

@@ -29,6 +29,10 @@ type Cell struct {
 	Export Histogram `json:"export"`
 	// OnEndMax is the longest single OnEnd in the target.
 	OnEndMax time.Duration `json:"on_end_max_ns"`
+	// Alloc is what the target allocated during the measured attack; nil
+	// when it was not read (a user's service, or a target that did not
+	// answer /metrics).
+	Alloc *Alloc `json:"alloc,omitempty"`
 	// Timeline is the measured attack bucket by bucket, for faults and
 	// bursts that come and go within it.
 	Timeline *Timeline `json:"timeline,omitempty"`
@@ -119,6 +123,15 @@ type Latency struct {
 	P99  time.Duration `json:"p99"`
 	P999 time.Duration `json:"p999"`
 	Max  time.Duration `json:"max"`
+}
+
+// Alloc is the heap allocation of the target during the measured attack,
+// from its runtime/metrics counters (wire.MetricHeapAllocBytes and
+// wire.MetricHeapAllocObjects) read from /metrics as the attack began and
+// ended. The second read's own allocation (a few tens of KiB) is included.
+type Alloc struct {
+	Bytes   uint64 `json:"bytes"`
+	Objects uint64 `json:"objects"`
 }
 
 // CPU is the target's resource use, from the operating system.

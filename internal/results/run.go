@@ -83,4 +83,20 @@ type VariantSetup struct {
 	// Effective is the target's own report of the settings in effect, from its
 	// ready line (the SDK's processor configuration), taken from the first cell.
 	Effective json.RawMessage `json:"effective,omitempty"`
+	// TargetBin is the target binary, when it is not Environment.TargetBin:
+	// one built against the variant's sdk_version (internal/targetbuild).
+	TargetBin string `json:"target_bin,omitempty"`
+	// Modules are the versions of the OpenTelemetry modules (and gRPC and
+	// protobuf) the variant's target binary was really built with, read
+	// from its build information before the first cell; empty for a
+	// user's service.
+	Modules map[string]string `json:"modules,omitempty"`
 }
+
+// The modules of VariantSetup.Modules that name a variant's releases.
+const (
+	// ModuleOtel is the OpenTelemetry Go API; the SDK is released with it.
+	ModuleOtel = "go.opentelemetry.io/otel"
+	// ModuleOtelhttp is the net/http instrumentation.
+	ModuleOtelhttp = "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+)

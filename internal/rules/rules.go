@@ -189,7 +189,9 @@ func twinsBy(s *summary.Summary, clear func(v *summary.VariantInfo)) [][]summary
 		}
 		c := v
 		clear(&c)
-		k := key{summary.VariantInfo{Kind: c.Kind, Settings: c.Settings}, c.Observability}
+		// Builds of other SDK releases are not twins: a release changes
+		// what the settings cost.
+		k := key{summary.VariantInfo{Kind: c.Kind, Settings: c.Settings, Otel: c.Otel, Otelhttp: c.Otelhttp}, c.Observability}
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
 		}

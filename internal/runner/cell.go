@@ -115,7 +115,7 @@ func (r *Runner) startCell(ctx context.Context, cr *cellRun) error {
 	if svc := r.opts.Service; svc != nil {
 		t, cr.svcURL, err = startService(ctx, *svc, r.serviceEnv(v), logPath, r.opts.StartTimeout, cpus)
 	} else {
-		t, err = startTarget(ctx, r.opts.TargetBin, r.targetArgs(v, cr.metricsPath), envList(r.targetEnv(v)),
+		t, err = startTarget(ctx, r.targetBin(v), r.targetArgs(v, cr.metricsPath), envList(r.targetEnv(v)),
 			logPath, r.opts.StartTimeout, cpus)
 	}
 	if err != nil {
@@ -191,6 +191,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	var m vegeta.Metrics
 	var successes uint64
 	pid := cr.t.Pid()
+	alloc0, alloc0OK := r.allocsAt(ctx, cr)
 	cpu0, cpuErr := processCPU(pid)
 	self0 := selfCPU()
 	cr.ld.duration, cr.ld.burst = p.Duration.D(), p.Burst
@@ -213,6 +214,8 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	})
 	r.recv.stopTimeline()
 	cpu1, cpuErr1 := processCPU(pid)
+	alloc1, alloc1OK := r.allocsAt(ctx, cr)
+	cr.cell.Alloc = allocDuring(alloc0, alloc1, alloc0OK && alloc1OK)
 	cr.cell.Load.LoadGenCPU = selfCPU() - self0
 	cr.cell.Load.LoadGenCPUs = selfCPUs()
 	m.Close()

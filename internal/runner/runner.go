@@ -49,6 +49,9 @@ type Options struct {
 	// Otelcol is the collector binary for profiles that say
 	// `collector: otelcol` (see collector.DefaultBinary).
 	Otelcol string
+	// TargetCache keeps the targets built against a variant's sdk_version
+	// (DefaultTargetCache when empty; see package targetbuild).
+	TargetCache string
 }
 
 // Runner measures one profile.
@@ -59,6 +62,8 @@ type Runner struct {
 	run   results.Run
 	setup map[string]results.VariantSetup
 	live  *liveStatus // nil unless redrawing a terminal status line
+	// targets are each variant's target binary (build.go).
+	targets map[string]builtTarget
 }
 
 // Run measures opts.Profile and returns the run directory. The directory is
@@ -82,6 +87,12 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	if err := faults.Validate(); err != nil {
 		return "", err
 	}
+	// Every version set is built before the first cell, and before the
+	// run directory exists: a release that cannot be built is bad input.
+	targets, err := buildTargets(ctx, opts)
+	if err != nil {
+		return "", err
+	}
 	dir, err := results.Create(opts.ResultsRoot, p.Name, time.Now())
 	if err != nil {
 		return "", err
@@ -102,7 +113,7 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		defer cancel()
 		_ = recv.close(cctx)
 	}()
-	r := &Runner{opts: opts, recv: recv, dir: dir, setup: map[string]results.VariantSetup{}}
+	r := &Runner{opts: opts, recv: recv, dir: dir, setup: map[string]results.VariantSetup{}, targets: targets}
 	seed := uint64(p.Seed)
 	if seed == 0 {
 		seed = rand.Uint64()>>1 | 1 // positive, so a profile can repeat it
@@ -152,6 +163,11 @@ func (r *Runner) recordStart(ctx context.Context, cells []cellPlan, seed uint64,
 		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: r.targetEnv(v), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}
 		if svc := opts.Service; svc != nil {
 			vs.Env, vs.Args = r.serviceEnv(v), []string{"/bin/sh", "-c", "exec " + svc.Command}
+		} else if bt, ok := r.targets[v.Name]; ok {
+			vs.Modules = bt.modules
+			if bt.bin != opts.TargetBin {
+				vs.TargetBin = bt.bin
+			}
 		}
 		r.setup[v.Name] = vs
 		r.run.Variants = append(r.run.Variants, vs)

@@ -78,6 +78,7 @@ func Build(l *results.Loaded) (*Summary, error) {
 		compareToBaseline(rs.Rows, rate)
 		s.Rates = append(s.Rates, rs)
 	}
+	s.Trends = trends(s, p)
 	windows := p.Sink.FaultWindows()
 	for _, c := range l.Cells {
 		if c.Status == results.StatusFailed {
@@ -121,6 +122,7 @@ func variantInfos(l *results.Loaded, p *profile.Profile) []VariantInfo {
 	for _, v := range p.Variants {
 		vi := VariantInfo{Name: v.Name, Kind: v.Kind, Observability: v.Observability}
 		vi.Settings, vi.SettingsFrom = variantSettings(v, readyLineOf(l, v.Name))
+		vi.Otel, vi.Otelhttp = releasesOf(l, v)
 		vi.SpansPerRequest = v.SpansPerRequest(p.Workload)
 		// The cells record what the target (or, for a user's service, the
 		// -spans flag) says a request ends: that, not the profile's
@@ -144,6 +146,8 @@ type rowAcc struct {
 	firstErr               string
 	cpu                    time.Duration
 	cpuRequests            uint64
+	alloc                  results.Alloc
+	allocRequests          uint64
 	onEnd, exports         results.Histogram
 	onEndMixed, exMixed    bool
 	loadGenCPU, sinkCPU    time.Duration
@@ -226,6 +230,13 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 	row.PerRep.Lost = append(row.PerRep.Lost, float64(c.Spans.Lost))
 	row.PerRep.Rep = append(row.PerRep.Rep, c.Rep)
 	row.PerRep.Requests = append(row.PerRep.Requests, float64(n))
+	if a := c.Alloc; a != nil && n > 0 {
+		acc.alloc.Bytes += a.Bytes
+		acc.alloc.Objects += a.Objects
+		acc.allocRequests += n
+		row.PerRep.AllocBytes = append(row.PerRep.AllocBytes, float64(a.Bytes)/float64(n))
+		row.PerRep.AllocObjects = append(row.PerRep.AllocObjects, float64(a.Objects)/float64(n))
+	}
 	addHarness(row, acc, c)
 	row.PeakRSS = max(row.PeakRSS, c.CPU.PeakRSS)
 	addSpans(&row.Spans, c.Spans)

@@ -28,6 +28,12 @@ type RepValues struct {
 	// Rep and Requests are each repetition's number and its requests.
 	Rep      []int     `json:"rep"`
 	Requests []float64 `json:"requests"`
+	// AllocBytes and AllocObjects are each repetition's heap allocation
+	// per request during the measured attack; only repetitions whose cell
+	// measured it (results.Cell.Alloc) have a value, so they are empty
+	// for runs from before, or with a user's service.
+	AllocBytes   []float64 `json:"alloc_bytes_per_request,omitempty"`
+	AllocObjects []float64 `json:"alloc_objects_per_request,omitempty"`
 }
 
 // Delta is the relative change of a row against another (the baseline) for

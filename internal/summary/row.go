@@ -43,6 +43,10 @@ func finishRow(row *Row, acc *rowAcc) {
 	if acc.sinkSpans > 0 {
 		row.Harness.SinkCPUPerSpan = acc.sinkCPU / time.Duration(acc.sinkSpans)
 	}
+	if acc.allocRequests > 0 {
+		row.AllocBytesPerRequest = float64(acc.alloc.Bytes) / float64(acc.allocRequests)
+		row.AllocObjectsPerRequest = float64(acc.alloc.Objects) / float64(acc.allocRequests)
+	}
 	row.Spans.Matched = acc.matchedAll
 	finishSpans(row)
 	row.Loss = Loss{Lost: acc.accLost, Ended: row.Spans.Ended, From: LossFromAccounting}

@@ -49,6 +49,10 @@ type Summary struct {
 	// Accounting is the span accounting of every measured cell, in run
 	// order.
 	Accounting []Account `json:"accounting,omitempty"`
+	// Trends set the variants that differ only in their OpenTelemetry
+	// releases side by side, per rate (see Trend); empty when no two
+	// variants do.
+	Trends []Trend `json:"trends,omitempty"`
 	// Warnings concern the run as a whole (unfinished or failed cells).
 	Warnings []Warning `json:"warnings,omitempty"`
 	// Environment, Seed and Sink are what the run measured on and with.
@@ -72,6 +76,13 @@ type VariantInfo struct {
 	SpansPerRequest int `json:"spans_per_request"`
 	// Observability says the SDK's self-observability was on.
 	Observability bool `json:"observability,omitempty"`
+	// Otel and Otelhttp are the releases of go.opentelemetry.io/otel (the
+	// SDK is released with it) and of otelhttp the variant's target was
+	// built with, from its binary's build information (run.json's
+	// modules), else the profile's sdk_version; "" when unknown (a user's
+	// service, a run from before they were recorded).
+	Otel     string `json:"otel,omitempty"`
+	Otelhttp string `json:"otelhttp,omitempty"`
 }
 
 // Where VariantInfo.Settings come from.
@@ -140,6 +151,12 @@ type Row struct {
 	// the requests sent in them; CPUOverheadPct compares it with the baseline.
 	CPUPerRequest  time.Duration `json:"cpu_per_request"`
 	CPUOverheadPct float64       `json:"cpu_overhead_pct"`
+	// AllocBytesPerRequest and AllocObjectsPerRequest are what the target
+	// allocated on the heap during the measured attacks (results.Alloc)
+	// divided by the requests sent in them, over the repetitions that
+	// measured it; 0 when none did.
+	AllocBytesPerRequest   float64 `json:"alloc_bytes_per_request,omitempty"`
+	AllocObjectsPerRequest float64 `json:"alloc_objects_per_request,omitempty"`
 	// PeakRSS is the highest peak RSS of a repetition's target.
 	PeakRSS int64 `json:"peak_rss_bytes"`
 

@@ -45,6 +45,16 @@ const (
 	// MetricOtelErrors counts errors reported to the global OpenTelemetry
 	// error handler.
 	MetricOtelErrors = "otelbench_target_otel_errors_total"
+	// MetricHeapAllocBytes counts the bytes the target has allocated on
+	// the heap since it started (runtime/metrics /gc/heap/allocs:bytes).
+	// The runner reads it from /metrics as the measured attack begins and
+	// ends: the difference over the requests is the allocation per request.
+	MetricHeapAllocBytes = "otelbench_target_heap_alloc_bytes_total"
+	// MetricHeapAllocObjects counts the heap allocations since the target
+	// started (/gc/heap/allocs:objects plus /gc/heap/tiny/allocs:objects,
+	// as runtime.MemStats.Mallocs counts them), read as
+	// MetricHeapAllocBytes is.
+	MetricHeapAllocObjects = "otelbench_target_heap_alloc_objects_total"
 )
 
 // Names of the gauges a traced target records once, while shutting down:

@@ -111,6 +111,8 @@ type Cell struct {
 	// its longest OnEnd.
 	Export   results.Histogram
 	OnEndMax time.Duration
+	// Alloc is the heap allocation of the measured attack; nil for none.
+	Alloc *results.Alloc
 	// Timeline is the cell's timeline as the runner records it; nil for
 	// none. Its request buckets are not read back by the summary, which
 	// bins results.gob itself; its Start and Arrivals are.
@@ -143,6 +145,9 @@ type Fixture struct {
 	// Ready holds the ready line each variant's target reported, by
 	// variant name (run.json's "effective"); none when empty.
 	Ready map[string]string
+	// Modules holds the module versions each variant's target was built
+	// with, by variant name (run.json's "modules"); none when empty.
+	Modules map[string]map[string]string
 }
 
 // New parses yaml (DefaultProfile when empty) and plans its cells,
@@ -273,6 +278,7 @@ func (f *Fixture) Write(t testing.TB) *results.Loaded {
 		if r, ok := f.Ready[v.Name]; ok {
 			vs.Effective = []byte(r)
 		}
+		vs.Modules = f.Modules[v.Name]
 		run.Variants = append(run.Variants, vs)
 	}
 	for _, c := range f.Cells {
@@ -408,6 +414,7 @@ func cellOf(c *Cell, m *vegeta.Metrics, successes uint64) results.Cell {
 		OnEnd:    c.OnEnd,
 		Export:   c.Export,
 		OnEndMax: c.OnEndMax,
+		Alloc:    c.Alloc,
 		Timeline: c.Timeline,
 	}
 }

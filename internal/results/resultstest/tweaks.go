@@ -35,6 +35,24 @@ func (f *Fixture) SetCPU(variant string, rate int, d time.Duration) {
 	f.Each(variant, rate, func(c *Cell) { c.CPU = d * time.Duration(c.N) })
 }
 
+// SetAlloc gives every cell of variant at rate (every rate for 0) a heap
+// allocation per request of bytes and objects.
+func (f *Fixture) SetAlloc(variant string, rate int, bytes, objects uint64) {
+	f.Each(variant, rate, func(c *Cell) {
+		n := uint64(c.N)
+		c.Alloc = &results.Alloc{Bytes: bytes * n, Objects: objects * n}
+	})
+}
+
+// SetModules records that variant's target was built with otel and
+// otelhttp at the given releases.
+func (f *Fixture) SetModules(variant, otel, otelhttp string) {
+	if f.Modules == nil {
+		f.Modules = map[string]map[string]string{}
+	}
+	f.Modules[variant] = map[string]string{results.ModuleOtel: otel, "go.opentelemetry.io/otel/sdk": otel, results.ModuleOtelhttp: otelhttp}
+}
+
 // SetExport gives every cell of variant (every instrumented one for "") a
 // mean ExportSpans time of d over 100 exports.
 func (f *Fixture) SetExport(variant string, d time.Duration) {

@@ -1,0 +1,42 @@
+package targets
+
+import (
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/otelbench/otelbench/internal/wire"
+)
+
+var allocSink [][]byte
+
+// TestAllocCounters checks that the allocation counters are on the
+// registry and grow by at least what the test allocates.
+func TestAllocCounters(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	NewMetrics(reg)
+	read := func() (bytes, objects float64) {
+		fams, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fams {
+			switch f.GetName() {
+			case wire.MetricHeapAllocBytes:
+				bytes = f.GetMetric()[0].GetCounter().GetValue()
+			case wire.MetricHeapAllocObjects:
+				objects = f.GetMetric()[0].GetCounter().GetValue()
+			}
+		}
+		return bytes, objects
+	}
+	b0, o0 := read()
+	for range 1000 {
+		allocSink = append(allocSink, make([]byte, 1024))
+	}
+	allocSink = nil
+	b1, o1 := read()
+	if b1-b0 < 1000*1024 || o1-o0 < 1000 {
+		t.Errorf("allocated at least 1000 × 1 KiB, counters grew by %.0f bytes and %.0f objects", b1-b0, o1-o0)
+	}
+}
