@@ -3,6 +3,7 @@
 #   make bench                       build, run profiles/default.yaml, print the report
 #   PROFILE=profiles/x.yaml make bench
 #   make smoke                       the short pipeline check (about 20 s)
+#   make noise                       the noise floor of this machine (about 7 min)
 #   make test                        the whole test suite (what CI runs)
 #   make lint                        go vet and a gofmt check
 #   make collector                   build the OpenTelemetry Collector (collector/bin/otelcol)
@@ -12,7 +13,7 @@ PROFILE ?= profiles/default.yaml
 RESULTS ?= results
 BIN     := bin
 
-.PHONY: all build bench smoke test lint clean
+.PHONY: all build bench smoke noise test lint clean
 
 all: build
 
@@ -24,6 +25,12 @@ bench: build
 
 smoke: build
 	$(BIN)/otelbench run -profile profiles/smoke.yaml -results $(RESULTS)
+
+# The machine's noise floor (about 7 minutes): none and batch, each twice,
+# and the spread between repetitions and the A/A pairs of that run.
+noise: build
+	$(BIN)/otelbench run -profile profiles/noise.yaml -results $(RESULTS) > /dev/null
+	$(BIN)/otelbench report -format noise $$(ls -d $(RESULTS)/*-noise* | tail -1)
 
 # One package at a time (-p 1): the end-to-end tests measure latency, and a
 # neighbour package's load on a 2-core machine is noise they would measure.

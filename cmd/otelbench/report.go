@@ -16,8 +16,8 @@ import (
 )
 
 func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("report", "otelbench report [-format text|md|html|json] [-write] results/<run>", stderr)
-	format := fs.String("format", "text", "output format: text, md, html or json")
+	fs := newFlagSet("report", "otelbench report [-format text|md|html|json|noise] [-write] results/<run>", stderr)
+	format := fs.String("format", "text", "output format: text, md, html, json or noise (the spread between repetitions and the A/A pairs)")
 	write := fs.Bool("write", false, "also rewrite summary.json, report.md and report.html in the run directory")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -50,8 +50,10 @@ func reportCmd(_ context.Context, args []string, stdout, stderr io.Writer) error
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(a)
+	case "noise":
+		return report.NoiseText(stdout, a.Summary)
 	default:
-		return usageError{fmt.Errorf("report: unknown format %q (want text, md, html or json)", *format)}
+		return usageError{fmt.Errorf("report: unknown format %q (want text, md, html, json or noise)", *format)}
 	}
 }
 

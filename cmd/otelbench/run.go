@@ -24,7 +24,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	spans := fs.Int("spans", 0, "with -cmd: spans one traced request produces (its server span and its children)")
 	quiet := fs.Bool("q", false, "no progress lines")
 	otelcolBin := fs.String("otelcol", "", "collector binary for profiles with `collector: otelcol` (default: $OTELBENCH_OTELCOL, then collector/bin/otelcol)")
-	pin := fs.Bool("pin", false, "pin otelbench (load generator and sink) and each target to separate halves of the CPUs")
+	pin := fs.String("pin", runner.PinAuto, "CPUs: auto (the target on the upper half of the CPUs, otelbench's load generator and sink on the rest, when there are two or more), off, or TARGET/LOADGEN lists such as 1/0")
 	targetCache := fs.String("target-cache", runner.DefaultTargetCache, "directory that keeps the targets built for variants with an sdk_version")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -55,10 +55,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return usageError{fmt.Errorf("run: %s: collector: otelcol: %w", p.Path, err)}
 		}
 	}
-	if *pin {
-		if opts.Pin, err = runner.SplitCPUs(); err != nil {
-			return usageError{err}
-		}
+	if opts.Pin, err = runner.ParsePinning(*pin); err != nil {
+		return usageError{fmt.Errorf("run: %w", err)}
+	}
+	if opts.Pin != nil {
 		if err := runner.PinSelf(opts.Pin.LoadGen); err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ type tuneFlags struct {
 	ratio, burstFactor, budgetLoss, budgetP99, mem *float64
 	latency, latencyP99, burstLen, burstAt, dur    *time.Duration
 	cpu, sleep                                     *time.Duration
-	endpoint, resultsRoot, format                  *string
+	endpoint, resultsRoot, format, pin             *string
 	quiet                                          *bool
 	measured                                       measuredFlags
 }
@@ -55,6 +55,7 @@ func newTuneFlags(fs *flag.FlagSet) *tuneFlags {
 		format:      fs.String("format", "text", "output: text or json"),
 		seed:        fs.Int("seed", 0, "fix the variants' order in every run"),
 		quiet:       fs.Bool("q", false, "no progress lines"),
+		pin:         fs.String("pin", runner.PinAuto, "CPUs, as for run: auto, off, or TARGET/LOADGEN lists such as 1/0"),
 	}
 }
 
@@ -102,6 +103,14 @@ func tuneCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	o := tune.Options{Spec: spec, ResultsRoot: *f.resultsRoot, Seed: *f.seed}
+	if o.Pin, err = runner.ParsePinning(*f.pin); err != nil {
+		return usageError{fmt.Errorf("tune: %w", err)}
+	}
+	if o.Pin != nil {
+		if err := runner.PinSelf(o.Pin.LoadGen); err != nil {
+			return err
+		}
+	}
 	if !*f.quiet {
 		o.Progress = stderr
 	}

@@ -55,6 +55,10 @@ type Options struct {
 	// TailLines is how many of the last lines of output Tail keeps; zero
 	// means DefaultTailLines.
 	TailLines int
+	// CPUs, when set, are the only CPUs the process and its threads run
+	// on, from its start (Linux only): a Go program then sizes GOMAXPROCS
+	// to them.
+	CPUs []int
 }
 
 // Process is one running (or exited) child process and its process group.
@@ -107,7 +111,7 @@ func Start(ctx context.Context, o Options) (*Process, error) {
 	cmd.Dir = o.Dir
 	cmd.Stdout, cmd.Stderr = pipes.stdout, pipes.stderr
 	cmd.SysProcAttr = sysProcAttr()
-	err = cmd.Start()
+	err = startOn(cmd, o.CPUs)
 	pipes.started()
 	if err != nil {
 		<-pipes.done

@@ -146,6 +146,10 @@ func TestParseErrors(t *testing.T) {
 			line: 9, key: "variants[1].exporter_timeout", msg: `duration 10 needs a unit`,
 		},
 		{
+			// The longest warm-up is shorter than the shortest.
+			name: "warmup_max below warmup", data: doc("warmup: 2s", "warmup_max: 1s"),
+			line: 8, key: "warmup_max", msg: "1s is shorter than warmup 2s",
+		}, {
 			// Gibberish is not a duration.
 			name: "invalid duration", data: doc("warmup: soon"),
 			line: 7, key: "warmup", msg: `invalid duration "soon"`,

@@ -48,8 +48,13 @@ type Profile struct {
 	Rates []int `json:"rates"`
 	// Duration is the measured attack length of each cell.
 	Duration Duration `json:"duration"`
-	// Warmup is the unmeasured attack before each cell.
+	// Warmup is the shortest unmeasured attack before each cell: the
+	// warm-up goes on until the target's CPU per request has settled, up to
+	// WarmupMax.
 	Warmup Duration `json:"warmup"`
+	// WarmupMax caps the warm-up; zero means the runner's default (or
+	// Warmup, when that is longer).
+	WarmupMax Duration `json:"warmup_max,omitempty"`
 	// Repetitions is how many times each cell runs.
 	Repetitions int `json:"repetitions"`
 	// Timeout is the per-request timeout.

@@ -46,7 +46,7 @@ const (
 
 // The keys each mapping accepts, in the order they are documented.
 var (
-	topKeys = []string{"name", "description", "rates", "duration", "warmup", "repetitions",
+	topKeys = []string{"name", "description", "rates", "duration", "warmup", "warmup_max", "repetitions",
 		"timeout", "max_workers", "seed", "workload", "sink", "collector", "burst", "budget", "variants"}
 	workloadKeys = []string{"cpu", "sleep", "extra_spans"}
 	sinkKeys     = []string{"delay", "latency", "spikes", "errors", "outages", "black_holes",
@@ -94,6 +94,14 @@ func (d *decoder) profile(root *yaml.Node) *Profile {
 	}
 	if e, ok := m["warmup"]; ok {
 		p.Warmup, _ = d.duration(e, durRule{max: maxWarmup})
+	}
+	if e, ok := m["warmup_max"]; ok {
+		if t, ok := d.duration(e, durRule{positive: true, max: maxWarmup}); ok {
+			if t < p.Warmup {
+				d.keyErrorf(e, "%s is shorter than warmup %s: warmup is the shortest warm-up, warmup_max the longest", t, p.Warmup)
+			}
+			p.WarmupMax = t
+		}
 	}
 	if e, ok := m["repetitions"]; ok {
 		p.Repetitions, _ = d.integer(e, 1, MaxRepetitions)

@@ -80,6 +80,7 @@ var (
 	latencyHeader  = []string{"variant", "rate ach/req", "p50", "p90", "p99", "p99.9", "max", "p99 of reps", "p99 intended"}
 	changeHeader   = []string{"variant", "Δp50", "Δp99", "CPU/req", "ΔCPU"}
 	costHeader     = []string{"variant", "peak RSS", "spans ended", "received", "lost", "loss", "traces missing", "OnEnd p99"}
+	harnessHeader  = []string{"variant", "otelbench CPU/req", "of its CPUs", "sink CPU/span", "warm-up"}
 	blockingHeader = []string{"variant", "OnEnd p50", "OnEnd p99", "OnEnd max", "wait/req", "share of latency", "lock wait/span", "export mean"}
 )
 
@@ -89,6 +90,7 @@ var (
 func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
 	sec := d.add(&section{kind: secRate, rate: rs.Rate, title: fmt.Sprintf("%d requests/s", rs.Rate)})
 	lat, change, cost := table{header: latencyHeader}, table{header: changeHeader, class: "changes"}, table{header: costHeader}
+	harness := table{header: harnessHeader}
 	var notes []item
 	for _, r := range rs.Rows {
 		name := releaseLabel(s, r.Variant)
@@ -115,11 +117,14 @@ func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
 		lat.rows = append(lat.rows, latencyCells(name, r))
 		change.rows = append(change.rows, changeCells(name, r))
 		cost.rows = append(cost.rows, costCells(name, r))
+		harness.rows = append(harness.rows, harnessCells(name, r))
 	}
 	sec.addTable(lat)
 	sec.para("Against the baseline:")
 	sec.addTable(change)
 	sec.addTable(cost)
+	sec.para("What otelbench itself spent beside the target (its load generator and embedded sink), and how long each cell warmed up:")
+	sec.addTable(harness)
 	if bt, ok := blockingTable(rs); ok {
 		sec.para("Time the request path waited on span export:")
 		sec.addTable(bt)
@@ -156,6 +161,29 @@ func changeCells(name string, r summary.Row) []string {
 		dcpu = delta(r.CPUDelta)
 	}
 	return []string{name, d50, d99, dur(r.CPUPerRequest), dcpu}
+}
+
+// harnessCells are otelbench's own cost in a row: CPU per request of the
+// load generator, the busiest cell's share of its CPUs, the sink's CPU per
+// span and the longest warm-up; each is n/a when it was not measured.
+func harnessCells(name string, r summary.Row) []string {
+	h := r.Harness
+	sinkCPU := "n/a"
+	if h.SinkCPUPerSpan > 0 {
+		sinkCPU = dur(h.SinkCPUPerSpan)
+	}
+	warm := dur(h.Warmup)
+	if h.Warmup == 0 {
+		warm = "n/a"
+	}
+	if h.Unsettled > 0 {
+		warm += fmt.Sprintf(" (%d unsettled)", h.Unsettled)
+	}
+	gen, share := "n/a", "n/a"
+	if h.LoadGenCPUPerRequest > 0 {
+		gen, share = dur(h.LoadGenCPUPerRequest), fmt.Sprintf("%.0f%%", 100*h.LoadGenShare)
+	}
+	return []string{name, gen, share, sinkCPU, warm}
 }
 
 func costCells(name string, r summary.Row) []string {

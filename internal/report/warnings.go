@@ -17,6 +17,7 @@ var kindLabels = map[summary.WarningKind]string{
 	summary.WarnResultsUnreadable:    "raw results unreadable (counted as failed)",
 	summary.WarnRateNotReached:       "rate not reached",
 	summary.WarnLoadGenBusy:          "load generator busy",
+	summary.WarnWarmupUnsettled:      "warm-up did not settle",
 	summary.WarnIntendedDiverges:     "latency from the intended send time diverges",
 	summary.WarnNoisy:                "noisy",
 	summary.WarnTailUnreliable:       "p99.9 not reliable",
@@ -39,7 +40,8 @@ var kindLabels = map[summary.WarningKind]string{
 // numbers it concerns.
 var kindWhy = map[summary.WarningKind]string{
 	summary.WarnRateNotReached:    "the target could not keep up or the load generator saturated; the latency of those cells is not at the rate asked",
-	summary.WarnLoadGenBusy:       "otelbench itself (vegeta and the embedded sink) used most of a core; its sends and timings may lag",
+	summary.WarnLoadGenBusy:       "otelbench itself (vegeta and the embedded sink) used most of its CPUs; its sends and timings may lag, and it competes with the target",
+	summary.WarnWarmupUnsettled:   "the target's CPU per request was still falling when the warm-up reached warmup_max: the measured attack includes its start (raise warmup_max)",
 	summary.WarnIntendedDiverges:  "requests waited in the load generator, so vegeta's latency understates what clients would see",
 	summary.WarnNoisy:             fmt.Sprintf("the coefficient of variation between repetitions is above the limit (p50 %.0f%%, p99 %.0f%%, CPU %.0f%%): differences of that size are not told apart", 100*summary.MaxCVP50, 100*summary.MaxCVP99, 100*summary.MaxCVCPU),
 	summary.WarnTailUnreliable:    fmt.Sprintf("fewer than %d requests lie beyond the p99.9 (it needs %d): it is one or two unlucky requests", summary.MinTailSamples, int(summary.MinTailSamples/0.001)),
@@ -106,7 +108,7 @@ func groupFigures(k summary.WarningKind, g []summary.Warning) string {
 		return fmt.Sprintf("%s, down to %.0f/s: %s", count(len(g), "repetition"), lo, where)
 	case summary.WarnLoadGenBusy:
 		_, hi, _ := valueRange(g, nil)
-		return fmt.Sprintf("%s, up to %.0f%% of a core: %s", count(len(g), "repetition"), 100*hi, where)
+		return fmt.Sprintf("%s, up to %.0f%% of its CPUs: %s", count(len(g), "repetition"), 100*hi, where)
 	case summary.WarnRequestsFailed:
 		worst := 0.0
 		for _, w := range g {
@@ -183,7 +185,9 @@ func warningClause(w summary.Warning) string {
 	case summary.WarnRateNotReached:
 		return fmt.Sprintf("rate not reached: %.0f/s of %.0f/s", w.Value, w.Limit)
 	case summary.WarnLoadGenBusy:
-		return fmt.Sprintf("load generator busy: otelbench used %.0f%% of a core", 100*w.Value)
+		return fmt.Sprintf("load generator busy: otelbench used %.0f%% of its %d CPU(s)", 100*w.Value, max(w.N, 1))
+	case summary.WarnWarmupUnsettled:
+		return fmt.Sprintf("the target had not settled after a warm-up of %s", dur(time.Duration(w.Value)))
 	case summary.WarnIntendedDiverges:
 		return fmt.Sprintf("p99 from the intended send time %s against %s as vegeta measures it (send lag p99 %s)", d(w.Value), d(w.Limit), dur(time.Duration(w.N)))
 	case summary.WarnNoisy:
@@ -262,7 +266,9 @@ func shortFigure(w summary.Warning) string {
 	case summary.WarnRateNotReached:
 		return fmt.Sprintf("%.0f/s", w.Value)
 	case summary.WarnLoadGenBusy:
-		return fmt.Sprintf("%.0f%% of a core", 100*w.Value)
+		return fmt.Sprintf("%.0f%% of its CPUs", 100*w.Value)
+	case summary.WarnWarmupUnsettled:
+		return "after " + dur(time.Duration(w.Value))
 	case summary.WarnRequestsFailed:
 		return fmt.Sprintf("%d of %d", w.N, w.Of)
 	case summary.WarnIntendedDiverges:

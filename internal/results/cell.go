@@ -91,9 +91,25 @@ type Load struct {
 	Wait           time.Duration  `json:"wait_ns"`
 	Latency        Latency        `json:"latency"`
 	WarmupRequests uint64         `json:"warmup_requests"`
+	// Warmup is how long the warm-up lasted; WarmupSettled says the
+	// target's CPU per request settled before the profile's warmup_max
+	// (else the attack began unsettled); WarmupWindows is its CPU per
+	// request in each window of the warm-up.
+	Warmup        time.Duration   `json:"warmup_ns"`
+	WarmupSettled bool            `json:"warmup_settled"`
+	WarmupWindows []time.Duration `json:"warmup_windows_ns,omitempty"`
 	// LoadGenCPU is otelbench's own CPU time during the attack; it includes
 	// the embedded sink, which runs in the same process.
 	LoadGenCPU time.Duration `json:"loadgen_cpu_ns"`
+	// LoadGenCPUs is how many CPUs otelbench could run on during the
+	// attack (its pinning, else the machine's); 0 in older runs.
+	LoadGenCPUs int `json:"loadgen_cpus,omitempty"`
+	// SinkCPU is the embedded sink's own CPU time during the attack (its
+	// handlers' decoding and accounting, measured per thread); SinkSpans
+	// the spans it received meanwhile. Zero when not measured (another
+	// collector, or an older run).
+	SinkCPU   time.Duration `json:"sink_cpu_ns,omitempty"`
+	SinkSpans int64         `json:"sink_spans,omitempty"`
 	// TraceParent says whether every request carried a sampled traceparent.
 	TraceParent bool `json:"traceparent"`
 }

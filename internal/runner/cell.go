@@ -106,22 +106,23 @@ func (r *Runner) startCell(ctx context.Context, cr *cellRun) error {
 	v, logPath := cr.plan.variant, filepath.Join(cr.dir, results.TargetLog)
 	var t *targetProc
 	var err error
+	// The target starts on its CPUs, so that its runtime sizes itself
+	// (GOMAXPROCS) to them.
+	var cpus []int
+	if pin := r.opts.Pin; pin != nil {
+		cpus = pin.Target
+	}
 	if svc := r.opts.Service; svc != nil {
-		t, cr.svcURL, err = startService(ctx, *svc, r.serviceEnv(v), logPath, r.opts.StartTimeout)
+		t, cr.svcURL, err = startService(ctx, *svc, r.serviceEnv(v), logPath, r.opts.StartTimeout, cpus)
 	} else {
 		t, err = startTarget(ctx, r.targetBin(v), r.targetArgs(v, cr.metricsPath), envList(r.targetEnv(v)),
-			logPath, r.opts.StartTimeout)
+			logPath, r.opts.StartTimeout, cpus)
 	}
 	if err != nil {
 		return fmt.Errorf("starting target: %w", err)
 	}
 	cr.t = t
 	cr.cell.Target.PID = t.Pid()
-	if pin := r.opts.Pin; pin != nil {
-		if err := pinProcess(t.Pid(), pin.Target); err != nil {
-			return err
-		}
-	}
 	cr.cell.Target.Ready = t.ready
 	if r.opts.Service == nil {
 		return t.waitHealthy(ctx, r.opts.StartTimeout)
@@ -172,11 +173,16 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	p := r.opts.Profile
 	r.prepareLoad(cr)
 	if w := p.Warmup.D(); w > 0 {
-		cr.ld.duration = w
-		cr.ld.run(ctx, "warmup", func(res *vegeta.Result) {
+		wmax := p.WarmupMax.D()
+		if wmax == 0 {
+			wmax = max(DefaultWarmupMax, w)
+		}
+		wr := warmup(ctx, cr.ld, cr.t.Pid(), w, wmax, func(res *vegeta.Result) {
 			cr.cell.Load.WarmupRequests++
 			cr.keep(res)
 		})
+		l := &cr.cell.Load
+		l.Warmup, l.WarmupSettled, l.WarmupWindows = wr.Duration, wr.Settled, wr.Windows
 	}
 	out, err := createResults(filepath.Join(cr.dir, results.ResultsGob))
 	if err != nil {
@@ -211,6 +217,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	alloc1, alloc1OK := r.allocsAt(ctx, cr)
 	cr.cell.Alloc = allocDuring(alloc0, alloc1, alloc0OK && alloc1OK)
 	cr.cell.Load.LoadGenCPU = selfCPU() - self0
+	cr.cell.Load.LoadGenCPUs = selfCPUs()
 	m.Close()
 	cr.encErr = out.close()
 	fillLoad(&cr.cell.Load, &m, successes, cr.plan.rate, cr.ids != nil)

@@ -1,41 +1,46 @@
 package runner
 
 import (
-	"fmt"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"testing"
 )
 
-// TestPinProcess pins a child process to one CPU and checks every one of its
-// threads reports that mask.
-func TestPinProcess(t *testing.T) {
-	p, err := SplitCPUs()
-	if err != nil {
-		t.Skipf("cannot split CPUs here: %v", err)
-	}
-	if len(p.LoadGen) == 0 || len(p.Target) == 0 || slices.Contains(p.LoadGen, p.Target[0]) {
-		t.Fatalf("split %+v overlaps or is empty", p)
-	}
-	cmd := exec.Command("sleep", "5")
-	if err := cmd.Start(); err != nil {
-		t.Skipf("no sleep binary: %v", err)
-	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	if err := pinProcess(cmd.Process.Pid, p.Target); err != nil {
-		t.Fatal(err)
-	}
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", cmd.Process.Pid))
-	for _, task := range tasks {
-		tid, _ := strconv.Atoi(filepath.Base(task))
-		got, err := affinity(tid)
-		if err != nil {
-			t.Fatal(err)
+func TestParsePinning(t *testing.T) {
+	for _, tc := range []struct {
+		spec             string
+		target, loadgen  []int
+		none, wantErrNil bool
+	}{
+		// Off pins nothing.
+		{spec: "off", none: true, wantErrNil: true},
+		// A manual split, single CPUs.
+		{spec: "1/0", target: []int{1}, loadgen: []int{0}, wantErrNil: true},
+		// Ranges and lists.
+		{spec: "2-3/0,1", target: []int{2, 3}, loadgen: []int{0, 1}, wantErrNil: true},
+		// Not a split.
+		{spec: "1", none: true},
+		// Not numbers.
+		{spec: "a/b", none: true},
+		// A backwards range.
+		{spec: "3-2/0", none: true},
+	} {
+		p, err := ParsePinning(tc.spec)
+		if (err == nil) != tc.wantErrNil {
+			t.Errorf("%q: error %v", tc.spec, err)
+			continue
 		}
-		if !slices.Equal(got, p.Target) {
-			t.Errorf("thread %d may run on %v, want %v", tid, got, p.Target)
+		if tc.none {
+			if p != nil {
+				t.Errorf("%q: pinning %+v, want none", tc.spec, p)
+			}
+			continue
 		}
+		if p == nil || !slices.Equal(p.Target, tc.target) || !slices.Equal(p.LoadGen, tc.loadgen) || p.Mode != PinManual {
+			t.Errorf("%q: %+v, want target %v, load generator %v", tc.spec, p, tc.target, tc.loadgen)
+		}
+	}
+	// Auto splits whatever this machine has, the target the upper half.
+	if p, err := ParsePinning("auto"); err != nil || (p != nil && (len(p.Target) == 0 || len(p.LoadGen) == 0 || p.Target[0] <= p.LoadGen[len(p.LoadGen)-1])) {
+		t.Errorf("auto: %+v, %v", p, err)
 	}
 }

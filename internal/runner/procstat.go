@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -73,6 +74,15 @@ func selfCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// selfCPUs is how many CPUs this process may run on now: its affinity
+// (after -pin), else the CPUs Go saw at start.
+func selfCPUs() int {
+	if cpus, err := affinity(0); err == nil && len(cpus) > 0 {
+		return len(cpus)
+	}
+	return runtime.NumCPU()
 }
 
 // peakRSS returns a live process's peak resident set size (VmHWM in

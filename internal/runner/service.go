@@ -93,7 +93,7 @@ func (r *Runner) serviceEnv(v profile.Variant) map[string]string {
 // startService starts the user's service for one cell and waits until its
 // port accepts connections. Its ready line is made up here: the service
 // writes none.
-func startService(ctx context.Context, svc Service, env map[string]string, logPath string, timeout time.Duration) (*targetProc, string, error) {
+func startService(ctx context.Context, svc Service, env map[string]string, logPath string, timeout time.Duration, cpus []int) (*targetProc, string, error) {
 	rawURL := svc.URL
 	if strings.Contains(rawURL, "{port}") {
 		port, err := freePort()
@@ -109,7 +109,7 @@ func startService(ctx context.Context, svc Service, env map[string]string, logPa
 	}
 	p, err := proc.Start(ctx, proc.Options{
 		Path: "/bin/sh", Args: []string{"-c", "exec " + svc.Command}, Env: envList(env),
-		LogPath: logPath, TailLines: targetTailLines,
+		LogPath: logPath, TailLines: targetTailLines, CPUs: cpus,
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("starting %q: %w", svc.Command, err)

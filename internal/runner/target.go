@@ -31,10 +31,10 @@ type targetProc struct {
 // ready line (wire.Ready). The target gets its own process group, so a
 // Ctrl-C on the terminal reaches only otelbench, which then stops the target
 // in order; and it gets SIGKILL if otelbench itself dies (on Linux).
-func startTarget(ctx context.Context, bin string, args, env []string, logPath string, timeout time.Duration) (*targetProc, error) {
+func startTarget(ctx context.Context, bin string, args, env []string, logPath string, timeout time.Duration, cpus []int) (*targetProc, error) {
 	p, err := proc.Start(ctx, proc.Options{
 		Path: bin, Args: args, Env: env, LogPath: logPath,
-		ReadyLine: true, ReadyTimeout: timeout, TailLines: targetTailLines,
+		ReadyLine: true, ReadyTimeout: timeout, TailLines: targetTailLines, CPUs: cpus,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("target %s: %w", bin, err)

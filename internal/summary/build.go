@@ -150,6 +150,8 @@ type rowAcc struct {
 	allocRequests          uint64
 	onEnd, exports         results.Histogram
 	onEndMixed, exMixed    bool
+	loadGenCPU, sinkCPU    time.Duration
+	sinkSpans              int64
 	matchedAll             bool
 	sinkLost, accLost      int64
 	lossKnown              bool
@@ -235,11 +237,7 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 		row.PerRep.AllocBytes = append(row.PerRep.AllocBytes, float64(a.Bytes)/float64(n))
 		row.PerRep.AllocObjects = append(row.PerRep.AllocObjects, float64(a.Objects)/float64(n))
 	}
-	if c.Load.Duration > 0 {
-		if share := float64(c.Load.LoadGenCPU) / float64(c.Load.Duration); share > LoadGenCPUShare {
-			row.Warnings = append(row.Warnings, Warning{Kind: WarnLoadGenBusy, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Value: share, Limit: LoadGenCPUShare})
-		}
-	}
+	addHarness(row, acc, c)
 	row.PeakRSS = max(row.PeakRSS, c.CPU.PeakRSS)
 	addSpans(&row.Spans, c.Spans)
 	acc.matchedAll = acc.matchedAll && c.Spans.Matched
@@ -257,4 +255,26 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 	acc.exports.Count += c.Export.Count
 	acc.exports.Sum += c.Export.Sum
 	row.Blocking.OnEndMax = max(row.Blocking.OnEndMax, c.OnEndMax)
+}
+
+// addHarness adds up otelbench's own cost in one cell, and warns when it
+// came close to saturating its CPUs or the warm-up ended unsettled.
+func addHarness(row *Row, acc *rowAcc, c results.Cell) {
+	h := &row.Harness
+	acc.loadGenCPU += c.Load.LoadGenCPU
+	acc.sinkCPU += c.Load.SinkCPU
+	acc.sinkSpans += c.Load.SinkSpans
+	cpus := max(c.Load.LoadGenCPUs, 1)
+	if c.Load.Duration > 0 {
+		share := float64(c.Load.LoadGenCPU) / (float64(c.Load.Duration) * float64(cpus))
+		h.LoadGenShare = max(h.LoadGenShare, share)
+		if share > LoadGenCPUShare {
+			row.Warnings = append(row.Warnings, Warning{Kind: WarnLoadGenBusy, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Value: share, Limit: LoadGenCPUShare, N: int64(cpus)})
+		}
+	}
+	h.Warmup = max(h.Warmup, c.Load.Warmup)
+	if c.Load.Warmup > 0 && !c.Load.WarmupSettled && len(c.Load.WarmupWindows) > 0 {
+		h.Unsettled++
+		row.Warnings = append(row.Warnings, Warning{Kind: WarnWarmupUnsettled, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Value: float64(c.Load.Warmup)})
+	}
 }

@@ -38,6 +38,10 @@ func finishRow(row *Row, acc *rowAcc) {
 	row.P99Low, row.P99High = time.Duration(lo), time.Duration(hi)
 	if acc.cpuRequests > 0 {
 		row.CPUPerRequest = acc.cpu / time.Duration(acc.cpuRequests)
+		row.Harness.LoadGenCPUPerRequest = acc.loadGenCPU / time.Duration(acc.cpuRequests)
+	}
+	if acc.sinkSpans > 0 {
+		row.Harness.SinkCPUPerSpan = acc.sinkCPU / time.Duration(acc.sinkSpans)
 	}
 	if acc.allocRequests > 0 {
 		row.AllocBytesPerRequest = float64(acc.alloc.Bytes) / float64(acc.allocRequests)

@@ -175,6 +175,9 @@ type Row struct {
 	Blocking Blocking `json:"blocking"`
 	// Exports merges the targets' histograms of ExportSpans durations.
 	Exports results.Histogram `json:"exports"`
+	// Harness is what otelbench itself spent measuring the row, and how
+	// long its warm-ups took.
+	Harness Harness `json:"harness"`
 
 	// Spectrum is the pooled latency at quantiles evenly spaced on the log
 	// scale of 1/(1−q), up to what the requests resolve (see Spectrum).
@@ -255,6 +258,24 @@ type Blocking struct {
 	LockWait time.Duration `json:"lock_wait,omitempty"`
 	// ExportMean is the mean duration of one ExportSpans call.
 	ExportMean time.Duration `json:"export_mean"`
+}
+
+// Harness is otelbench's own cost in a row's cells: the load generator and
+// the embedded sink run beside the target and compete with it for CPU.
+type Harness struct {
+	// LoadGenCPUPerRequest is otelbench's CPU time (load generator and
+	// embedded sink) per request sent, over every repetition.
+	LoadGenCPUPerRequest time.Duration `json:"loadgen_cpu_per_request"`
+	// LoadGenShare is the highest share of its CPUs otelbench used during
+	// a repetition's attack (see LoadGenCPUShare).
+	LoadGenShare float64 `json:"loadgen_share"`
+	// SinkCPUPerSpan is the embedded sink's CPU time per span received
+	// (decoding and accounting); 0 when it was not measured.
+	SinkCPUPerSpan time.Duration `json:"sink_cpu_per_span"`
+	// Warmup is the longest warm-up of the repetitions; Unsettled counts
+	// those whose target's CPU per request had not settled by the cap.
+	Warmup    time.Duration `json:"warmup"`
+	Unsettled int           `json:"unsettled"`
 }
 
 // QuantilePoint is the latency at quantile Q.

@@ -45,8 +45,12 @@ const (
 	// saturated).
 	WarnRateNotReached WarningKind = "rate-not-reached"
 	// WarnLoadGenBusy: in repetition Rep, otelbench itself (vegeta and the
-	// embedded sink) used Value of a core, above Limit.
+	// embedded sink) used Value of its N CPUs, above Limit.
 	WarnLoadGenBusy WarningKind = "load-generator-busy"
+	// WarnWarmupUnsettled: in repetition Rep the target's CPU per request
+	// was still falling when the warm-up reached its cap (Value, ns): the
+	// measured attack began before it settled.
+	WarnWarmupUnsettled WarningKind = "warmup-unsettled"
 	// WarnIntendedDiverges: the p99 from the intended send time, Value, is
 	// well above vegeta's, Limit; N is the send lag p99.
 	WarnIntendedDiverges WarningKind = "intended-latency-diverges"

@@ -28,6 +28,9 @@ type Options struct {
 	Progress io.Writer
 	// Seed fixes the order of the variants in every run (0: random).
 	Seed int
+	// Pin places the targets and otelbench on CPUs (runner.Options.Pin);
+	// the caller pins its own process.
+	Pin *runner.Pinning
 }
 
 // Result is what Run found; it is also tune.json.
@@ -183,7 +186,7 @@ func (o Options) measure(ctx context.Context, root, name string, vs []profile.Va
 	} else {
 		p.Sink.Delay = profile.Duration(s.Latency)
 	}
-	dir, err := runner.Run(ctx, runner.Options{Profile: p, TargetBin: o.TargetBin, Service: o.Service, ResultsRoot: root, Progress: o.Progress})
+	dir, err := runner.Run(ctx, runner.Options{Profile: p, TargetBin: o.TargetBin, Service: o.Service, ResultsRoot: root, Progress: o.Progress, Pin: o.Pin})
 	if err != nil {
 		return dir, nil, err
 	}
