@@ -12,7 +12,6 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp/filters"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -181,10 +180,9 @@ func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer)
 		tpOpts = append(tpOpts, sdktrace.WithResource(res))
 	}
 
-	// No options: OTEL_EXPORTER_OTLP_* decide, exactly as on a user's service.
-	otlp, err := otlptracegrpc.New(ctx)
+	otlp, err := newOTLPExporter(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("creating otlptracegrpc exporter: %w", err)
+		return nil, err
 	}
 	exp := newTimedExporter(otlp, m)
 

@@ -36,10 +36,12 @@ var typedEnv = map[string]string{
 	envExporterTimeout: `controlled by the variant option "exporter_timeout"; use it instead of env`,
 	// The traces-specific timeout overrides the generic one in the OTLP
 	// exporter, so it would silently defeat exporter_timeout.
-	"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": `overrides the variant option "exporter_timeout"; use it instead of env`,
-	envSampler:                          `controlled by kind sampled and "sample_ratio"; use them instead of env`,
-	envSamplerArg:                       `controlled by the variant option "sample_ratio"; use it instead of env`,
-	EnvObservability:                    `controlled by the variant option "observability"; use it instead of env`,
+	"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT":  `overrides the variant option "exporter_timeout"; use it instead of env`,
+	envSampler:                           `controlled by kind sampled and "sample_ratio"; use them instead of env`,
+	envSamplerArg:                        `controlled by the variant option "sample_ratio"; use it instead of env`,
+	EnvObservability:                     `controlled by the variant option "observability"; use it instead of env`,
+	"OTEL_EXPORTER_OTLP_PROTOCOL":        `controlled by the variant option "protocol"; use it instead of env`,
+	"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": `controlled by the variant option "protocol"; use it instead of env`,
 }
 
 // runnerEnv are the variables the runner sets on every target itself.

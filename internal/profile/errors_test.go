@@ -241,6 +241,16 @@ func TestParseErrors(t *testing.T) {
 			line: 8, key: "variants[1].kind", msg: `unknown kind "bacth" (want none, sync, batch or sampled; did you mean "batch"?)`,
 		},
 		{
+			// The exporter speaks one of the three OTLP protocols.
+			name: "unknown protocol", data: doc("  - name: v", "    kind: batch", "    protocol: http"),
+			line: 9, key: "variants[1].protocol", msg: `unknown protocol "http" (want grpc, http/protobuf, http/json)`,
+		},
+		{
+			// The protocol is a typed option, not an env entry.
+			name: "protocol in env", data: doc("  - name: v", "    kind: batch", "    env:", "      OTEL_EXPORTER_OTLP_PROTOCOL: grpc"),
+			line: 10, key: "variants[1].env.OTEL_EXPORTER_OTLP_PROTOCOL", msg: `controlled by the variant option "protocol"; use it instead of env`,
+		},
+		{
 			// Kind none takes no options.
 			name: "option on kind none", data: doc("  - name: v", "    kind: none", "    exporter_timeout: 1s"),
 			line: 9, key: "variants[1].exporter_timeout", msg: "applies only to kind sync, batch or sampled (this variant is kind none)",

@@ -186,6 +186,11 @@ type Variant struct {
 	// the target is built with; by default it is the newest contrib
 	// release whose go.mod requires SDKVersion.
 	OtelhttpVersion string `json:"otelhttp_version,omitempty"`
+	// Protocol, when set, is the OTLP protocol the exporter is told to
+	// use (OTEL_EXPORTER_OTLP_PROTOCOL): grpc, http/protobuf or http/json;
+	// empty leaves it to the service (the bundled target: grpc). The
+	// receiver speaks all three on one port either way.
+	Protocol string `json:"protocol,omitempty"`
 	// ExtraEnv is the profile's env block: extra environment for the
 	// target (all kinds but none). It is not named Env because the method
 	// Env returns the variant's complete environment.

@@ -113,7 +113,7 @@ func (r *Runner) startCell(ctx context.Context, cr *cellRun) error {
 		cpus = pin.Target
 	}
 	if svc := r.opts.Service; svc != nil {
-		t, cr.svcURL, err = startService(ctx, *svc, r.serviceEnv(v), logPath, r.opts.StartTimeout, cpus)
+		t, cr.svcURL, err = startService(ctx, *svc, func(port int) map[string]string { return r.serviceEnv(v, port) }, logPath, r.opts.StartTimeout, cpus)
 	} else {
 		t, err = startTarget(ctx, r.targetBin(v), r.targetArgs(v, cr.metricsPath), envList(r.targetEnv(v)),
 			logPath, r.opts.StartTimeout, cpus)

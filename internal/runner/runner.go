@@ -14,6 +14,7 @@ import (
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/sink"
+	"github.com/otelbench/otelbench/internal/svcenv"
 )
 
 // ErrInterrupted is returned (wrapped) when the context ended the run early.
@@ -160,9 +161,9 @@ func (r *Runner) recordStart(ctx context.Context, cells []cellPlan, seed uint64,
 		Sink:        info,
 	}
 	for _, v := range p.Variants {
-		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: r.targetEnv(v), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}
+		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: svcenv.Own(r.targetEnv(v)), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}
 		if svc := opts.Service; svc != nil {
-			vs.Env, vs.Args = r.serviceEnv(v), []string{"/bin/sh", "-c", "exec " + svc.Command}
+			vs.Env, vs.Args = svcenv.Own(r.serviceEnv(v, 0)), []string{"/bin/sh", "-c", "exec " + svc.Command}
 		} else if bt, ok := r.targets[v.Name]; ok {
 			vs.Modules = bt.modules
 			if bt.bin != opts.TargetBin {

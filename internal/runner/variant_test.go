@@ -11,6 +11,7 @@ import (
 
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/sink"
+	"github.com/otelbench/otelbench/internal/svcenv"
 	"github.com/otelbench/otelbench/targets"
 )
 
@@ -120,7 +121,12 @@ func TestTargetEnv(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.variant, func(t *testing.T) {
-			got := r.targetEnv(variantNamed(t, p, tc.variant))
+			got := svcenv.Own(r.targetEnv(variantNamed(t, p, tc.variant)))
+			if tc.want["OTEL_EXPORTER_OTLP_ENDPOINT"] != "" {
+				// Every traced variant: plain-text OTLP to the receiver.
+				tc.want["OTEL_EXPORTER_OTLP_INSECURE"] = "true"
+				tc.want["OTEL_TRACES_EXPORTER"] = "otlp"
+			}
 			if got == nil || !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("targetEnv = %v, want %v", got, tc.want)
 			}

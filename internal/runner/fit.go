@@ -1,0 +1,30 @@
+package runner
+
+import (
+	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/svcenv"
+)
+
+// checkFit refuses, before anything is written or started, variant options
+// that the service measured cannot honour, as a *profile.Error at the key:
+// a user's service (-cmd) is configured only through the standard
+// variables, and no variable sets blocking or rebuilds it against another
+// SDK release; the bundled Go target has no OTLP/HTTP JSON exporter (the Go
+// SDK ships none).
+func checkFit(p *profile.Profile, svc *Service) error {
+	for _, v := range p.Variants {
+		key := func(k string) string { return p.VariantKey(v.Name, k) }
+		switch {
+		case svc != nil && v.Blocking:
+			return p.KeyError(key("blocking"),
+				"no standard variable makes a batch processor block, so otelbench cannot set it on your own service (-cmd); configure blocking in its code and measure that build, or measure the bundled target")
+		case svc != nil && v.SDKVersion != "":
+			return p.KeyError(key("sdk_version"),
+				"otelbench cannot rebuild your own service (-cmd) against another SDK release; remove sdk_version or measure the bundled target")
+		case svc == nil && v.Protocol == svcenv.ProtocolJSON:
+			return p.KeyError(key("protocol"),
+				"the bundled target is a Go service, and the Go SDK has no OTLP/HTTP JSON exporter; use grpc or http/protobuf, or measure a service in another language with -cmd")
+		}
+	}
+	return nil
+}
