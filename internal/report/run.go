@@ -199,18 +199,31 @@ type spanCellsOf struct {
 // spanCells formats a row's span columns; "–" where the row has no spans.
 func spanCells(r summary.Row) spanCellsOf {
 	c := spanCellsOf{"–", "–", "–", "–", "–", "–"}
-	if r.Spans.PerRequest == 0 {
+	if r.Spans.PerRequest == 0 && r.Spans.Received == 0 {
 		return c
 	}
-	c.ended = fmt.Sprint(r.Spans.Ended)
-	c.received = fmt.Sprint(r.Spans.Received)
-	c.lost = fmt.Sprint(r.Spans.Lost)
-	c.loss = fmt.Sprintf("%.2f%%", r.Spans.LossPct)
+	t := r.Spans
+	c.ended = fmt.Sprint(t.Ended)
+	if t.Expected {
+		c.ended += " (expected)"
+	}
+	c.received = fmt.Sprint(t.Received)
 	switch {
-	case r.Spans.Matched:
-		c.missing = fmt.Sprintf("%d of %d", r.Spans.MissingTraces, r.Spans.TracedRequests)
+	case t.LossUnknown != "":
+		c.ended, c.lost, c.loss = "n/a", "n/a", "n/a"
+	case t.Lost < 0:
+		// More arrived than ended: the counts are wrong, not the loss
+		// negative (a warning says by how much).
+		c.lost, c.loss = "n/a", "n/a"
+	default:
+		c.lost = fmt.Sprint(t.Lost)
+		c.loss = fmt.Sprintf("%.2f%%", t.LossPct)
+	}
+	switch {
+	case t.Matched:
+		c.missing = fmt.Sprintf("%d of %d", t.MissingTraces, t.TracedRequests)
 	case r.Kind == profile.KindSampled:
-		c.missing = fmt.Sprintf("n/a (kept %.1f%%)", 100*r.Spans.SampledShare)
+		c.missing = fmt.Sprintf("n/a (kept %.1f%%)", 100*t.SampledShare)
 	default:
 		c.missing = "n/a"
 	}
@@ -228,14 +241,24 @@ func blockingTable(rs summary.RateSummary) (table, bool) {
 			continue
 		}
 		b := row.Blocking
+		if row.OnEndCount == 0 && row.Exports.Count == 0 {
+			// A service that exposes neither histogram: nothing measured.
+			t.rows = append(t.rows, padded(len(blockingHeader), row.Variant, "n/a (not measured: the service exposes no OnEnd or export histogram)"))
+			continue
+		}
 		lock := ""
 		if row.Kind == profile.KindSync {
 			lock = dur(b.LockWait)
 		}
-		t.rows = append(t.rows, []string{
-			row.Variant, dur(row.OnEndP50), dur(row.OnEndP99), dur(b.OnEndMax),
-			dur(b.PerRequest), fmt.Sprintf("%.1f%%", 100*b.Share), lock, dur(b.ExportMean),
-		})
+		onEnd := []string{dur(row.OnEndP50), dur(row.OnEndP99), dur(b.OnEndMax), dur(b.PerRequest), fmt.Sprintf("%.1f%%", 100*b.Share)}
+		if row.OnEndCount == 0 {
+			onEnd = []string{"n/a", "n/a", "n/a", "n/a", "n/a"}
+		}
+		export := "n/a"
+		if row.Exports.Count > 0 {
+			export = dur(b.ExportMean)
+		}
+		t.rows = append(t.rows, append(append([]string{row.Variant}, onEnd...), lock, export))
 	}
 	return t, len(t.rows) > 0
 }

@@ -29,7 +29,7 @@ var kindLabels = map[summary.WarningKind]string{
 	summary.WarnSinkExtra:            "more spans received than ended",
 	summary.WarnMatchingDisagrees:    "trace matching disagrees",
 	summary.WarnSpansDontAddUp:       "spans do not add up",
-	summary.WarnSpansPerRequest:      "spans per request differ from the one given",
+	summary.WarnSpansPerRequest:      "spans per request differ from -spans",
 	summary.WarnDropsUnknown:         "drops not told apart from spans lost at shutdown",
 	summary.WarnSDKQueueDisagrees:    "the SDK's queue disagrees",
 	summary.WarnSDKDropsDisagree:     "the SDK's drop count disagrees",
@@ -48,7 +48,7 @@ var kindWhy = map[summary.WarningKind]string{
 	summary.WarnResultsUnreadable: "their latency is not counted, never as zero",
 	summary.WarnNoBaseline:        "no overhead can be given there",
 	summary.WarnDropsUnknown:      "turn on the variant option observability to count drops with the SDK's own counter",
-	summary.WarnSpansPerRequest:   "check the spans per request given for the service (-spans)",
+	summary.WarnSpansPerRequest:   "leave -spans out: each cell measures it from the traces that arrive",
 }
 
 // warningGroups turns warnings into one item per kind, in the order kinds
@@ -213,7 +213,7 @@ func warningClause(w summary.Warning) string {
 		return fmt.Sprintf("spans do not add up: ended %d ≠ exported %d + dropped %d + failed %d + lost at shutdown %d (= %d, off by %d)",
 			w.N, p[0], p[1], p[2], p[3], w.Of, w.N-w.Of)
 	case summary.WarnSpansPerRequest:
-		return fmt.Sprintf("every traced request's server span arrived, but %.2f spans per request instead of %.0f", w.Value, w.Limit)
+		return fmt.Sprintf("-spans said %d spans per request, but the service's traces held %d: the measured %d was used", w.Of, w.N, w.N)
 	case summary.WarnDropsUnknown:
 		return fmt.Sprintf("the target's shutdown timed out with %d spans never exported: dropped and lost at shutdown cannot be told apart without the SDK's counter", w.N)
 	case summary.WarnSDKQueueDisagrees:

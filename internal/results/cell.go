@@ -148,8 +148,25 @@ type CPU struct {
 
 // Spans accounts for the spans of a cell's whole target life (warm-up included).
 type Spans struct {
-	// PerRequest is how many spans each traced request should produce.
+	// PerRequest is how many spans each traced request should produce:
+	// the bundled target's from its workload; a user's service's as
+	// measured (PerRequestMeasured) when it could be, else as given.
 	PerRequest int `json:"per_request"`
+	// PerRequestGiven is the user's -spans (0: not given), and
+	// PerRequestMeasured the most common number of spans in the
+	// PerRequestTraces traces that arrived (0: none did); user services
+	// only.
+	PerRequestGiven    int   `json:"per_request_given,omitempty"`
+	PerRequestMeasured int   `json:"per_request_measured,omitempty"`
+	PerRequestTraces   int64 `json:"per_request_traces,omitempty"`
+	// EndedSource says where Ended comes from: EndedCounted (empty: the
+	// bundled target's own count), EndedExpected (requests × spans per
+	// request, not measured) or EndedUnknown.
+	EndedSource EndedSource `json:"ended_source,omitempty"`
+	// LossUnknown, when set, says why the loss of this cell cannot be
+	// told (Lost is then 0 and means nothing): one of the LossUnknown
+	// constants.
+	LossUnknown string `json:"loss_unknown,omitempty"`
 	// TargetRequests counts /process requests the target served (warm-up included).
 	TargetRequests int64 `json:"target_requests"`
 	// Ended counts spans that reached the processor, from the target.
@@ -208,6 +225,34 @@ type Spans struct {
 	// StrayTraces counts traces at the sink that no request of the cell started.
 	StrayTraces int64 `json:"stray_traces"`
 }
+
+// EndedSource says how a cell's Spans.Ended was known.
+type EndedSource string
+
+// The values of Spans.EndedSource.
+const (
+	// EndedCounted: the target counted the spans its processor saw.
+	EndedCounted EndedSource = ""
+	// EndedExpected: requests × spans per request; nothing inside the
+	// service was counted.
+	EndedExpected EndedSource = "expected"
+	// EndedUnknown: not even an expectation holds (see LossUnknown).
+	EndedUnknown EndedSource = "unknown"
+)
+
+// Why a cell's loss is unknown (Spans.LossUnknown).
+const (
+	// LossUnknownSampled: the service sampled at the root, so which
+	// traces it kept is its own decision; only the share kept is known.
+	LossUnknownSampled = "sampled-at-root"
+	// LossUnknownExtra: more spans arrived than requests × spans per
+	// request, so the expectation is wrong (the service traces other work,
+	// or the count varies by request).
+	LossUnknownExtra = "more-than-expected"
+	// LossUnknownNoSpans: no span arrived to measure spans per request
+	// from, and none was given.
+	LossUnknownNoSpans = "nothing-to-measure"
+)
 
 // DropSource says how a cell's Spans.Dropped was counted. Spans.DropSource
 // holds one as a string.

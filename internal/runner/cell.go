@@ -39,6 +39,7 @@ type cellRun struct {
 	ld      load
 	ids     *traceIDs // nil when requests carry no traceparent
 	okItems []uint64  // items of the successful requests, warm-up included
+	served  int64     // successful requests, warm-up included, traced or not
 	tl      *timeline
 
 	// What went wrong in a step that still let the next ones run.
@@ -158,8 +159,12 @@ func (r *Runner) prepareLoad(cr *cellRun) {
 	}
 }
 
-// keep remembers the item of a successful traced request, for matching.
+// keep counts a successful request and remembers its item when it was
+// traced, for matching.
 func (cr *cellRun) keep(res *vegeta.Result) {
+	if res.Code >= 200 && res.Code < 300 {
+		cr.served++
+	}
 	if cr.ids != nil && res.Code >= 200 && res.Code < 300 {
 		if n, err := cr.ld.item(res.URL); err == nil {
 			cr.okItems = append(cr.okItems, n)
@@ -259,7 +264,7 @@ func (r *Runner) account(ctx context.Context, cr *cellRun) error {
 	}
 	c := &cr.cell
 	if svc := r.opts.Service; svc != nil {
-		c.Spans = accountExternal(v, svc.SpansPerRequest, snap, ids, cr.okItems)
+		c.Spans = accountExternal(v, svc.SpansPerRequest, snap, ids, cr.okItems, cr.served)
 	} else {
 		c.Spans = accountSpans(v, v.SpansPerRequest(p.Workload), tm, snap, ids, cr.okItems)
 	}

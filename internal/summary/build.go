@@ -154,6 +154,7 @@ type rowAcc struct {
 	sinkSpans              int64
 	matchedAll             bool
 	sinkLost, accLost      int64
+	perRequestMeasured     []int
 	lossKnown              bool
 }
 
@@ -244,6 +245,9 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 	s := c.Spans
 	acc.accLost += s.Dropped + s.ExportFailed
 	acc.sinkLost += s.Lost
+	if s.PerRequestMeasured > 0 {
+		acc.perRequestMeasured = append(acc.perRequestMeasured, s.PerRequestMeasured)
+	}
 	acc.lossKnown = acc.lossKnown && (s.DropSource == string(results.DropSDK) || s.DropSource == string(results.DropCleanShutdown))
 	var ok bool
 	acc.onEnd.Bounds, acc.onEnd.Counts, ok = stats.MergeHistograms(acc.onEnd.Bounds, acc.onEnd.Counts, c.OnEnd.Bounds, c.OnEnd.Counts)

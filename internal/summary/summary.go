@@ -209,6 +209,16 @@ type SpanTotals struct {
 	// SampledShare is received server spans over requests served: the share
 	// of requests whose trace was kept.
 	SampledShare float64 `json:"sampled_share"`
+	// Expected says Ended is requests × spans per request, not a count (a
+	// user's service). PerRequestGiven is the user's -spans (0: none) and
+	// PerRequestMeasured the spans per request its traces held, the most
+	// common over the repetitions (0: not measured).
+	Expected           bool `json:"ended_expected,omitempty"`
+	PerRequestGiven    int  `json:"per_request_given,omitempty"`
+	PerRequestMeasured int  `json:"per_request_measured,omitempty"`
+	// LossUnknown, when set, says why loss cannot be told for this row
+	// (a results.LossUnknown constant); Lost and LossPct then mean nothing.
+	LossUnknown string `json:"loss_unknown,omitempty"`
 }
 
 // Loss is the spans a row lost: those dropped at a full queue plus those
@@ -219,7 +229,13 @@ type Loss struct {
 	Lost  int64  `json:"lost"`
 	Ended int64  `json:"ended"`
 	From  string `json:"from"`
+	// Unknown, with From LossFromUnknown, says why (a results.LossUnknown
+	// constant).
+	Unknown string `json:"unknown,omitempty"`
 }
+
+// Known reports whether the loss could be told.
+func (l Loss) Known() bool { return l.From != LossFromUnknown }
 
 // Share is the share of the ended spans lost, 0 when none ended.
 func (l Loss) Share() float64 {
@@ -237,6 +253,8 @@ const (
 	// LossFromSink: ended − received at the sink, when dropped spans
 	// cannot be told apart from spans lost at shutdown.
 	LossFromSink = "lost"
+	// LossFromUnknown: the loss cannot be told (see Loss.Unknown).
+	LossFromUnknown = "unknown"
 )
 
 // Blocking is how long the request path waited on span export, from the

@@ -80,8 +80,8 @@ const (
 	// WarnSpansDontAddUp: in Cell, ended N ≠ exported + dropped + failed +
 	// lost at shutdown, whose parts are Parts and whose sum is Of.
 	WarnSpansDontAddUp WarningKind = "spans-do-not-add-up"
-	// WarnSpansPerRequest: in Cell every traced request's server span
-	// arrived, but Value spans per request instead of the Limit given.
+	// WarnSpansPerRequest: a user's service's traces held N spans per
+	// request (the most common count) where -spans said Of; N was used.
 	WarnSpansPerRequest WarningKind = "spans-per-request"
 	// WarnDropsUnknown: Cell's shutdown timed out with N spans never
 	// exported: dropped and lost at shutdown cannot be told apart.
