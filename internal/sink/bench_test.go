@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"fmt"
 	"runtime"
 	"testing"
 	"time"
@@ -45,8 +46,9 @@ func (p *perSpan) stop() {
 // call before it answers, over batches of 512 spans that the bundled
 // target's real exporter sent (targetPayloads): the old path, proto's
 // generic decode of the whole request and the ledger counting its spans,
-// against walkExport checking the body and the ledger counting from the
-// wire, without and with a TraceIndex (the runner sets one). Each
+// against the sink's path (collectSpans: walkExport checks the body and
+// copies each span's ids out, then the ledger counts them), without and
+// with a TraceIndex (the runner sets one). Each
 // iteration is one batch; the ledger starts afresh, untimed, once every
 // batch has been counted, so every span is new.
 //
@@ -99,15 +101,19 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
-// countWire is the sink's path: check and count, then record.
+// countWire is the sink's path: check and collect, then record.
 func countWire(l *ledger, body []byte) int64 {
-	n, err := walkExport(body, nil)
-	if err != nil {
-		panic(err)
+	n, recs, err := collectSpans(body, wireRecords[:0])
+	if err != nil || n != int64(len(recs)) {
+		panic(fmt.Sprint(n, len(recs), err))
 	}
-	l.recordWire(answered, codes.OK, body, n)
+	l.recordSpans(answered, codes.OK, recs)
+	wireRecords = recs
 	return n
 }
+
+// wireRecords is countWire's reused buffer, as the sink pools its own.
+var wireRecords []spanRecord
 
 // BenchmarkExportGRPC sends the bundled target's batches to a running
 // Sink through real gRPC, one call at a time, and reports time and

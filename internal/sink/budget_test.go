@@ -41,7 +41,8 @@ func invoke(ctx context.Context, conn *grpc.ClientConn, body []byte) error {
 // counted as rejected, spans and all; the first is answered OK.
 func TestInflightBudget(t *testing.T) {
 	body := targetPayloads(t, 171)[0] // 512 spans
-	s := startSink(t, Options{MaxInflightBytes: int64(len(body)) + 100, Delay: 500 * time.Millisecond})
+	// Room for one call: its bytes and the records of its spans.
+	s := startSink(t, Options{MaxInflightBytes: int64(len(body)) + 512*recordSize + 100, Delay: 500 * time.Millisecond})
 	conn := rawConn(t, s)
 
 	held := make(chan error, 1)

@@ -84,7 +84,8 @@ func newItemTable(slots int) *itemTable {
 }
 
 // add records span sid of item n, a SERVER span when server is true, and
-// reports whether it is new. n must be below maxItems.
+// reports whether it is new. The page directory grows to n: callers keep
+// n below maxItems, or dense.
 func (t *itemTable) add(n, sid uint64, server bool) bool {
 	pi := int(n >> itemPageBits)
 	if pi >= len(t.pages) {
@@ -162,7 +163,7 @@ func (t *itemTable) put(n uint64, c TraceCount, ids []uint64) {
 // count returns the distinct spans received for item n.
 func (t *itemTable) count(n uint64) TraceCount {
 	pi := int(n >> itemPageBits)
-	if n >= maxItems || pi >= len(t.pages) || t.pages[pi] == nil {
+	if pi >= len(t.pages) || t.pages[pi] == nil {
 		return TraceCount{}
 	}
 	p, i := t.pages[pi], n&(itemPageSize-1)
@@ -170,6 +171,20 @@ func (t *itemTable) count(n uint64) TraceCount {
 		return t.over[n].count
 	}
 	return TraceCount{Spans: int32(p.spans[i]), ServerSpans: int32(p.server[i])}
+}
+
+// appendIDs appends the span ids of item n to buf.
+func (t *itemTable) appendIDs(n uint64, buf []uint64) []uint64 {
+	pi := int(n >> itemPageBits)
+	if pi >= len(t.pages) || t.pages[pi] == nil {
+		return buf
+	}
+	p, i := t.pages[pi], int(n&(itemPageSize-1))
+	c := int(p.spans[i])
+	if c == overflowed {
+		return t.over[n].appendIDs(buf)
+	}
+	return append(buf, p.ids[i*t.slots:i*t.slots+c]...)
 }
 
 // each calls fn for every item with at least one span, in item order,

@@ -171,3 +171,37 @@ func TestTraceIndexExporter(t *testing.T) {
 		t.Errorf("an item never sent: %+v", c)
 	}
 }
+
+// TestLedgerLowHalfClash counts traces whose ids share their low half, which
+// the ledger's map is keyed by: each is still counted on its own, with its
+// own duplicates, as are the spans of a trace that arrive between them.
+func TestLedgerLowHalfClash(t *testing.T) {
+	a, b, c := bytesN(16, 1), bytesN(16, 1), bytesN(16, 1)
+	b[0], c[0] = 2, 3 // same low half, other high halves
+	span := func(tid []byte, sid byte, server bool) *tracepb.Span {
+		sp := &tracepb.Span{TraceId: tid, SpanId: bytesN(8, sid)}
+		if server {
+			sp.Kind = tracepb.Span_SPAN_KIND_SERVER
+		}
+		return sp
+	}
+	l := newLedger(time.Now())
+	spans := []*tracepb.Span{
+		span(a, 1, true), span(b, 1, true), span(a, 2, false), span(c, 1, false),
+		span(b, 2, false), span(b, 1, true), span(c, 1, false), span(a, 3, false),
+	}
+	l.record(answered, codes.OK, batch(spans...))
+	l.record(answered, codes.OK, batch(spans[:2]...))
+	snap := l.reset()
+	want := map[TraceID]TraceCount{
+		TraceID(a): {Spans: 3, ServerSpans: 1},
+		TraceID(b): {Spans: 2, ServerSpans: 1},
+		TraceID(c): {Spans: 1},
+	}
+	if !maps.Equal(snap.Traces, want) {
+		t.Errorf("traces\n%v\nwant\n%v", snap.Traces, want)
+	}
+	if snap.Spans != 10 || snap.Duplicates != 4 || snap.ServerSpans != 5 {
+		t.Errorf("stats %+v: want 10 spans, 4 duplicates, 5 SERVER", snap.Stats)
+	}
+}

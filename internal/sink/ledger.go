@@ -23,20 +23,26 @@ const (
 // ledger counts what a Sink receives. One mutex, taken once per Export
 // call, guards everything, so a Reset never splits a call.
 //
-// The traces a TraceIndex knows are counted in an item table (items.go);
-// the others live in a slab indexed by a map rather than as map values or
-// pointers: a span costs one map lookup and, for a new trace, no
-// allocation beyond the amortised growth of the map and the slab.
+// The traces a TraceIndex knows are counted in an item table (items.go)
+// by item number. The others get numbers of their own, in the order they
+// come, and are counted in a second item table, dense: a new trace costs a
+// map entry, its id and a few bytes of a page, and nothing holds a
+// pointer for the garbage collector to follow. The map is keyed by the low
+// half of the trace id, random in W3C ids, which Go's maps look up several
+// times faster than a 16-byte key; a trace whose low half another has
+// taken goes to a second map, keyed by its whole id.
 type ledger struct {
-	mu     sync.Mutex
-	stats  Stats
-	index  map[TraceID]int // position of each trace in traces
-	traces []traceSpans
-	// last is the trace of the last span counted in the map, and lastAt
-	// its position in traces (-1: none): the spans of a trace mostly come
-	// one after another, and then need no map lookup.
-	last   TraceID
-	lastAt int
+	mu    sync.Mutex
+	stats Stats
+	index map[uint64]uint32  // low half of the trace id → number in dense
+	clash map[TraceID]uint32 // the numbers of traces whose low half was taken
+	ids   []TraceID          // the trace id of each number
+	dense *itemTable
+	// last is the trace of the last span counted in the map, and lastN
+	// its number (-1: none): the spans of a trace mostly come one after
+	// another, and then need no map lookup.
+	last  TraceID
+	lastN int64
 	// ix is the TraceIndex in effect, items its table (nil without one).
 	ix    TraceIndex
 	items *itemTable
@@ -51,7 +57,7 @@ type ledger struct {
 
 // newLedger returns an empty ledger whose period starts at since.
 func newLedger(since time.Time) *ledger {
-	return &ledger{index: make(map[TraceID]int), lastAt: -1, since: since, origin: since}
+	return &ledger{index: make(map[uint64]uint32), dense: newItemTable(inlineSpans), lastN: -1, since: since, origin: since}
 }
 
 // ArrivalIndex is the index of the ArrivalBucket that holds instant t on a
@@ -135,26 +141,89 @@ func (l *ledger) arrived(now time.Time, fresh int64) {
 	}
 }
 
+// spanRecord is what the ledger reads of one span, copied out of the
+// request so that counting it needs no second walk over the bytes.
+type spanRecord struct {
+	traceID TraceID
+	spanID  uint64 // the span id's bytes, little endian
+	end     uint64 // end time, Unix nanoseconds
+	valid   bool   // a 16-byte trace id and an 8-byte span id
+	server  bool   // kind SERVER
+}
+
+// newSpanRecord copies what the ledger reads of sp.
+func newSpanRecord(sp *wireSpan) spanRecord {
+	r := spanRecord{end: sp.EndTimeUnixNano, server: sp.Kind == SpanKindServer}
+	if len(sp.TraceID) == len(TraceID{}) && len(sp.SpanID) == 8 {
+		r.valid = true
+		r.traceID = TraceID(sp.TraceID)
+		r.spanID = binary.LittleEndian.Uint64(sp.SpanID)
+	}
+	return r
+}
+
+// recordSpans counts one Export call as recordWire does, from the
+// records of its spans.
+func (l *ledger) recordSpans(o outcome, code codes.Code, recs []spanRecord) {
+	if o != answered {
+		l.refused(o, code, int64(len(recs)))
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	nowNano := now.UnixNano()
+	l.stats.Requests++
+	fresh := int64(0)
+	for i := range recs {
+		r := &recs[i]
+		var isNew bool
+		if r.valid {
+			isNew = l.addID(r.traceID, r.spanID, r.server)
+		} else {
+			isNew = l.addInvalid(r.server)
+		}
+		if isNew {
+			fresh++
+			l.fresh.add(time.Duration(nowNano - int64(r.end))) //nolint:gosec // OTLP timestamps fit in int64 until 2262
+		}
+	}
+	l.arrived(now, fresh)
+}
+
 // add counts one received span and reports whether it is a distinct span
 // seen for the first time (spans with invalid ids count as distinct).
 // l.mu must be held.
 func (l *ledger) add(tid, sid []byte, server bool) bool {
+	if len(tid) != len(TraceID{}) || len(sid) != 8 {
+		return l.addInvalid(server)
+	}
+	// The byte order only has to be the same every time.
+	return l.addID(TraceID(tid), binary.LittleEndian.Uint64(sid), server)
+}
+
+// addInvalid counts a span whose ids are not valid. l.mu must be held.
+func (l *ledger) addInvalid(server bool) bool {
 	l.stats.Spans++
 	if server {
 		l.stats.ServerSpans++
 	}
-	if len(tid) != len(TraceID{}) || len(sid) != 8 {
-		l.stats.InvalidIDs++
-		return true
+	l.stats.InvalidIDs++
+	return true
+}
+
+// addID counts span sid of trace id and reports whether it is new. l.mu
+// must be held.
+func (l *ledger) addID(id TraceID, sid uint64, server bool) bool {
+	l.stats.Spans++
+	if server {
+		l.stats.ServerSpans++
 	}
-	id := TraceID(tid)
-	// The byte order only has to be the same every time.
-	s := binary.LittleEndian.Uint64(sid)
 	var isNew bool
 	if n, ok := l.ix.item(id); ok {
-		isNew = l.items.add(n, s, server)
+		isNew = l.items.add(n, sid, server)
 	} else {
-		isNew = l.trace(id).add(s, server)
+		isNew = l.dense.add(l.number(id), sid, server)
 	}
 	if !isNew {
 		l.stats.Duplicates++
@@ -162,20 +231,36 @@ func (l *ledger) add(tid, sid []byte, server bool) bool {
 	return isNew
 }
 
-// trace returns the span set of trace id in the map, adding an empty one
-// if need be. l.mu must be held.
-func (l *ledger) trace(id TraceID) *traceSpans {
-	if l.lastAt >= 0 && id == l.last {
-		return &l.traces[l.lastAt]
+// number returns the number of trace id in l.dense, giving it the next
+// one if it has none. l.mu must be held.
+func (l *ledger) number(id TraceID) uint64 {
+	if l.lastN >= 0 && id == l.last {
+		return uint64(l.lastN)
 	}
-	i, ok := l.index[id]
-	if !ok {
-		i = len(l.traces)
-		l.traces = append(l.traces, traceSpans{})
-		l.index[id] = i
+	low := binary.LittleEndian.Uint64(id[8:])
+	n, ok := l.index[low]
+	switch {
+	case !ok:
+		n = l.next(id)
+		l.index[low] = n
+	case l.ids[n] != id:
+		if n, ok = l.clash[id]; !ok {
+			if l.clash == nil {
+				l.clash = make(map[TraceID]uint32)
+			}
+			n = l.next(id)
+			l.clash[id] = n
+		}
 	}
-	l.last, l.lastAt = id, i
-	return &l.traces[i]
+	l.last, l.lastN = id, int64(n)
+	return uint64(n)
+}
+
+// next gives trace id the next number. l.mu must be held.
+func (l *ledger) next(id TraceID) uint32 {
+	n := uint32(len(l.ids)) //nolint:gosec // 4 billion traces in a period would take hundreds of GB first
+	l.ids = append(l.ids, id)
+	return n
 }
 
 // setIndex puts ix in effect at once. Traces already counted move to
@@ -188,13 +273,14 @@ func (l *ledger) setIndex(ix TraceIndex) {
 	if ix.enabled() {
 		l.items = newItemTable(ix.slots())
 	}
-	if len(l.index) > 0 && ix.enabled() {
-		index, traces := l.index, l.traces
-		l.index, l.traces, l.lastAt = make(map[TraceID]int, len(index)), nil, -1
-		var buf []uint64
-		for id, i := range index {
-			buf = traces[i].appendIDs(buf[:0])
-			l.place(id, traces[i].count, buf)
+	var buf []uint64
+	if len(l.ids) > 0 && ix.enabled() {
+		ids, dense := l.ids, l.dense
+		l.index, l.clash, l.ids = make(map[uint64]uint32, len(ids)), nil, nil
+		l.dense, l.lastN = newItemTable(inlineSpans), -1
+		for n, id := range ids {
+			buf = dense.appendIDs(uint64(n), buf[:0])
+			l.place(id, dense.count(uint64(n)), buf)
 		}
 	}
 	if oldItems != nil {
@@ -209,11 +295,7 @@ func (l *ledger) place(id TraceID, c TraceCount, ids []uint64) {
 		l.items.put(n, c, ids)
 		return
 	}
-	ts := l.trace(id)
-	for _, sid := range ids {
-		ts.add(sid, false)
-	}
-	ts.count.ServerSpans = c.ServerSpans
+	l.dense.put(l.number(id), c, ids)
 }
 
 // relistenFailed counts an outage after which the sink could not listen
@@ -233,7 +315,7 @@ func (l *ledger) current() Stats {
 
 // reset ends the current period, returns it, and starts a new one.
 func (l *ledger) reset() Snapshot {
-	index := make(map[TraceID]int) // allocated outside the lock
+	index := make(map[uint64]uint32) // allocated outside the lock
 
 	l.mu.Lock()
 	now := time.Now()
@@ -242,22 +324,22 @@ func (l *ledger) reset() Snapshot {
 		snap.Items = &ItemCounts{index: l.ix, table: l.items}
 		l.items = newItemTable(l.ix.slots())
 	}
-	oldIndex, oldTraces := l.index, l.traces
+	oldIDs, oldDense := l.ids, l.dense
 	l.stats = Stats{}
 	l.fresh = Freshness{}
 	l.arrivals = nil
-	l.index = index
-	l.traces = nil
-	l.lastAt = -1
+	l.index, l.clash, l.ids = index, nil, nil
+	l.dense = newItemTable(inlineSpans)
+	l.lastN = -1
 	l.since = now
 	l.origin = now
 	l.mu.Unlock()
 
 	// The old period is private now: convert it without the lock, so
 	// that Export calls keep flowing.
-	snap.Traces = make(map[TraceID]TraceCount, len(oldIndex))
-	for id, i := range oldIndex {
-		snap.Traces[id] = oldTraces[i].count
+	snap.Traces = make(map[TraceID]TraceCount, len(oldIDs))
+	for n, id := range oldIDs {
+		snap.Traces[id] = oldDense.count(uint64(n))
 	}
 	return snap
 }

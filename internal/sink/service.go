@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"unsafe"
 
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
@@ -165,6 +166,28 @@ func (c codec) Unmarshal(data mem.BufferSlice, v any) error {
 // Name is the content subtype the codec stands for: that of OTLP/gRPC.
 func (c codec) Name() string { return proto.Name }
 
+// maxRecords bounds how many spans of one request are copied out as
+// records (spanRecord), so that counting them needs no second walk over
+// the bytes; the spans of a larger request are counted from its bytes
+// again. recordSize is what each record costs in memory: it is charged
+// to the in-flight budget with the bytes of the request.
+const (
+	maxRecords = 4096
+	recordSize = int64(unsafe.Sizeof(spanRecord{}))
+)
+
+// collectSpans checks body with walkExport and appends to recs the
+// records of its spans, up to maxRecords; it returns how many spans body
+// holds, which is len(recs) unless there were more.
+func collectSpans(body []byte, recs []spanRecord) (int64, []spanRecord, error) {
+	spans, err := walkExport(body, func(_ *wireResource, sp *wireSpan) {
+		if len(recs) < maxRecords {
+			recs = append(recs, newSpanRecord(sp))
+		}
+	})
+	return spans, recs, err
+}
+
 // export answers one OTLP export call after applying the faults in effect,
 // and counts its spans as received only when it answers OK. A body that is
 // not an ExportTraceServiceRequest is refused with INVALID_ARGUMENT and
@@ -178,7 +201,10 @@ func (s *Sink) export(ctx context.Context, dec func(any) error) (any, error) {
 		return nil, err
 	}
 	b := body.bytes()
-	spans, err := walkExport(b, nil)
+	pooled := s.records.Get().(*[]spanRecord)
+	defer s.records.Put(pooled)
+	spans, recs, err := collectSpans(b, (*pooled)[:0])
+	*pooled = recs[:0]
 	if err != nil {
 		return nil, status.Error(codes.InvalidArgument, "otelbench sink: "+err.Error())
 	}
@@ -189,10 +215,10 @@ func (s *Sink) export(ctx context.Context, dec func(any) error) (any, error) {
 			return nil, status.Error(codes.InvalidArgument, "otelbench sink: malformed export request: "+err.Error())
 		}
 	}
-	size := int64(len(b))
+	size := int64(len(b)) + int64(len(recs))*recordSize
 	if !s.budget.take(size) {
 		err := status.Error(codes.ResourceExhausted, fmt.Sprintf(
-			"otelbench sink: a request of %d bytes would take the exports in flight over %d bytes", size, s.budget.limit))
+			"otelbench sink: a request of %d bytes would take the exports in flight over %d bytes", len(b), s.budget.limit))
 		s.ledger.refused(rejected, codes.ResourceExhausted, spans)
 		return nil, err
 	}
@@ -201,7 +227,11 @@ func (s *Sink) export(ctx context.Context, dec func(any) error) (any, error) {
 	s.inflight.Add(1)
 	defer s.inflight.Add(-1)
 	o, err := s.decide(ctx, s.faults.Load(), spans)
-	s.ledger.recordWire(o, status.Code(err), b, spans)
+	if spans == int64(len(recs)) {
+		s.ledger.recordSpans(o, status.Code(err), recs)
+	} else {
+		s.ledger.recordWire(o, status.Code(err), b, spans)
+	}
 	if s.capture != nil && o == answered {
 		s.capture.record(req.GetResourceSpans())
 	}

@@ -66,6 +66,8 @@ type Sink struct {
 	ledger *ledger
 	budget budget
 	bufs   bufferList // for request bodies
+	// records holds *[]spanRecord for the spans of requests in flight.
+	records sync.Pool
 	// capture is nil unless Options.Capture.
 	capture *capture
 	faults  atomic.Pointer[faults]
@@ -120,6 +122,7 @@ func Start(ctx context.Context, opts Options) (*Sink, error) {
 		ctlDone: make(chan struct{}),
 	}
 	s.srv = grpc.NewServer(serverOptions(&s.bufs)...)
+	s.records.New = func() any { return new([]spanRecord) }
 	s.budget.limit = opts.MaxInflightBytes
 	if s.budget.limit <= 0 {
 		s.budget.limit = DefaultMaxInflightBytes
