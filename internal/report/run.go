@@ -21,11 +21,12 @@ func runDoc(a *analysis.Analysis) *doc {
 	intro := d.newSection(secIntro, "")
 	intro.para(introText(s))
 	answer(d, a.Advice)
-	if ws := s.AllWarnings(); len(ws) > 0 {
+	if ws := ws(s); len(ws) > 0 {
 		sec := d.newSection(secWarnings, "Warnings")
 		sec.para("What limits these numbers, one line per kind; the details are beside the numbers they concern.")
 		sec.items(warningGroups(ws)...)
 	}
+	failedCells(d, ws(s))
 	conditions(d, s)
 	for _, rs := range s.Rates {
 		rateSection(d, s, rs)

@@ -9,17 +9,23 @@ import (
 
 // Cell is cell.json: everything measured for one rate × variant × repetition.
 type Cell struct {
-	Schema   int          `json:"schema"`
-	Index    int          `json:"index"`
-	Rep      int          `json:"rep"`
-	Rate     int          `json:"rate"`
-	Variant  string       `json:"variant"`
-	Kind     profile.Kind `json:"kind"`
-	Dir      string       `json:"dir"`
-	Status   Status       `json:"status"`
-	Error    string       `json:"error,omitempty"`
-	Started  time.Time    `json:"started"`
-	Finished time.Time    `json:"finished"`
+	Schema  int          `json:"schema"`
+	Index   int          `json:"index"`
+	Rep     int          `json:"rep"`
+	Rate    int          `json:"rate"`
+	Variant string       `json:"variant"`
+	Kind    profile.Kind `json:"kind"`
+	Dir     string       `json:"dir"`
+	Status  Status       `json:"status"`
+	Error   string       `json:"error,omitempty"`
+	// NoDelivery, on a failed cell, says why its service delivered no
+	// span.
+	NoDelivery *NoDelivery `json:"no_delivery,omitempty"`
+	// Receipt is how the spans reached the embedded sink (nil with a
+	// real Collector).
+	Receipt  *Receipt  `json:"receipt,omitempty"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
 
 	Target Target    `json:"target"`
 	Load   Load      `json:"load"`
@@ -145,6 +151,66 @@ type CPU struct {
 	// the measured attack.
 	PeakRSS int64 `json:"peak_rss_bytes"`
 }
+
+// Receipt is how a cell's spans reached the embedded sink: the protocols
+// its calls used, the connections by what they spoke, the HTTP requests it
+// refused, and the SDKs that sent them (from the resources). A real
+// Collector reports none of this: the cell has no Receipt.
+type Receipt struct {
+	// Protocols lists the OTLP protocols that carried at least one
+	// call: "grpc", "http/protobuf", "http/json".
+	Protocols []string `json:"protocols,omitempty"`
+	// Calls counts the export calls read, over every protocol.
+	Calls int64 `json:"calls"`
+	// Conns counts connections by what their first bytes spoke: "grpc",
+	// "http", "tls", "other".
+	Conns map[string]int64 `json:"conns,omitempty"`
+	// Refused counts HTTP requests that were not trace exports;
+	// LastRefused describes the last ("POST /v1/metrics: 404").
+	Refused     int64  `json:"refused,omitempty"`
+	LastRefused string `json:"last_refused,omitempty"`
+	// Resources are the distinct senders, with their spans.
+	Resources []Resource `json:"resources,omitempty"`
+}
+
+// Resource is one sender of a cell's spans: its service.name and
+// telemetry.sdk.* resource attributes ("" when absent), with its spans.
+type Resource struct {
+	ServiceName string `json:"service_name,omitempty"`
+	SDKLanguage string `json:"sdk_language,omitempty"`
+	SDKName     string `json:"sdk_name,omitempty"`
+	SDKVersion  string `json:"sdk_version,omitempty"`
+	Spans       int64  `json:"spans"`
+}
+
+// NoDelivery says why a traced cell whose service served requests
+// delivered no span: Cause is one of the NoDelivery constants, Evidence
+// what showed it, LogTail the service's last lines of output.
+type NoDelivery struct {
+	Cause    string   `json:"cause"`
+	Evidence string   `json:"evidence,omitempty"`
+	LogTail  []string `json:"log_tail,omitempty"`
+}
+
+// The causes of a NoDelivery.
+const (
+	// NoDeliveryTLS: the exporter opened TLS against the plain-text
+	// receiver.
+	NoDeliveryTLS = "tls"
+	// NoDeliveryPath: it sent HTTP requests that were not trace exports
+	// (a path without /v1/traces, a wrong content type).
+	NoDeliveryPath = "http-path"
+	// NoDeliveryMalformed: its calls arrived but could not be read.
+	NoDeliveryMalformed = "malformed"
+	// NoDeliveryProtocol: it connected but spoke neither gRPC nor HTTP,
+	// or its log shows a protocol mismatch.
+	NoDeliveryProtocol = "protocol"
+	// NoDeliveryNoConnection: nothing connected to the receiver: the
+	// exporter points elsewhere, or never exports.
+	NoDeliveryNoConnection = "no-connection"
+	// NoDeliveryUnknown: the receiver cannot say (a real Collector).
+	NoDeliveryUnknown = "unknown"
+)
 
 // Spans accounts for the spans of a cell's whole target life (warm-up included).
 type Spans struct {

@@ -271,7 +271,17 @@ func (r *Runner) account(ctx context.Context, cr *cellRun) error {
 	c.OnEnd, c.Export = tm.OnEnd, tm.Export
 	c.OnEndMax = time.Duration(tm.OnEndMax * float64(time.Second))
 	c.Timeline = cr.tl.result(&snap)
-	return cr.verdict(ctx, metricsErr, recvErr)
+	_, embedded := r.recv.(embedded)
+	c.Receipt = receiptOf(snap, embedded)
+	c.Load.SinkCPU, c.Load.SinkSpans = snap.Transport.HandlerCPU, snap.Transport.HandlerSpans
+	if err := cr.verdict(ctx, metricsErr, recvErr); err != nil {
+		return err
+	}
+	if nd := noDelivery(v, p, cr.served, c.Spans, c.Receipt, cr.t.Tail()); nd != nil && recvErr == nil {
+		c.NoDelivery = nd
+		return noDeliveryError(cr.served, nd, r.recv.Endpoint(v.Protocol))
+	}
+	return nil
 }
 
 // verdict says whether the cell stands, in order of what matters most.

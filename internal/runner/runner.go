@@ -245,7 +245,12 @@ func startReceiver(ctx context.Context, p *profile.Profile, faults sink.Faults, 
 		if err != nil {
 			return nil, results.SinkInfo{}, fmt.Errorf("starting the collector: %w", err)
 		}
-		return &otelcol{c: c}, results.SinkInfo{Kind: "otelcol", Endpoint: c.Endpoint()}, nil
+		f, err := startFront(c.OTLPAddr(), c.HTTPAddr())
+		if err != nil {
+			_ = c.Stop(ctx)
+			return nil, results.SinkInfo{}, fmt.Errorf("starting the collector's front port: %w", err)
+		}
+		return &otelcol{c: c, front: f}, results.SinkInfo{Kind: "otelcol", Endpoint: c.Endpoint()}, nil
 	}
 	s, err := sink.Start(ctx, sink.Options{Faults: faults})
 	if err != nil {

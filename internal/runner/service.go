@@ -71,7 +71,7 @@ func IsLoopbackHost(host string) bool { return loopback.IsHost(host) }
 // receiver, so that a service that exports anyway is seen to.
 func (r *Runner) serviceEnv(v profile.Variant, port int) map[string]string {
 	return svcenv.Build(svcenv.Options{
-		Endpoint: r.recv.Endpoint(),
+		Endpoint: r.recv.Endpoint(v.Protocol),
 		Protocol: v.Protocol,
 		Variant:  v.Env(),
 		Untraced: v.Kind == profile.KindNone,

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"strconv"
 
 	"github.com/otelbench/otelbench/internal/profile"
@@ -13,7 +14,8 @@ import (
 func (r *Runner) targetEnv(v profile.Variant) map[string]string {
 	o := svcenv.Options{Protocol: v.Protocol, Variant: v.Env()}
 	if v.Kind != profile.KindNone {
-		o.Endpoint = r.recv.Endpoint()
+		// The bundled target exports grpc unless the variant says otherwise.
+		o.Endpoint = r.recv.Endpoint(cmp.Or(v.Protocol, svcenv.ProtocolGRPC))
 	}
 	return svcenv.Build(o)
 }

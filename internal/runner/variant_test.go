@@ -83,7 +83,7 @@ func TestTargetEnv(t *testing.T) {
 
 	p := mustParse(t, variantProfile...)
 	r := newTestRunner(t, p)
-	endpoint := r.recv.Endpoint()
+	endpoint := r.recv.Endpoint("")
 	if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
 		t.Fatalf("sink endpoint %q is not a loopback URL", endpoint)
 	}

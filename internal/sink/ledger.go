@@ -53,6 +53,9 @@ type ledger struct {
 	fresh    Freshness
 	arrivals []int64
 	origin   time.Time
+	// transport and resources describe how calls came, and from whom.
+	transport Transport
+	resources []Resource
 }
 
 // newLedger returns an empty ledger whose period starts at since.
@@ -319,13 +322,15 @@ func (l *ledger) reset() Snapshot {
 
 	l.mu.Lock()
 	now := time.Now()
-	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now, Freshness: l.fresh, Arrivals: l.arrivals, ArrivalsFrom: l.origin}
+	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now, Freshness: l.fresh, Arrivals: l.arrivals, ArrivalsFrom: l.origin,
+		Transport: l.transport, Resources: l.resources}
 	if l.items != nil {
 		snap.Items = &ItemCounts{index: l.ix, table: l.items}
 		l.items = newItemTable(l.ix.slots())
 	}
 	oldIDs, oldDense := l.ids, l.dense
 	l.stats = Stats{}
+	l.transport, l.resources = Transport{}, nil
 	l.fresh = Freshness{}
 	l.arrivals = nil
 	l.index, l.clash, l.ids = index, nil, nil

@@ -82,7 +82,11 @@ func Build(l *results.Loaded) (*Summary, error) {
 	windows := p.Sink.FaultWindows()
 	for _, c := range l.Cells {
 		if c.Status == results.StatusFailed {
-			s.Warnings = append(s.Warnings, Warning{Kind: WarnCellFailed, Cell: c.Dir, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Detail: c.Error})
+			w := Warning{Kind: WarnCellFailed, Cell: c.Dir, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Detail: c.Error}
+			if nd := c.NoDelivery; nd != nil {
+				w.Lines = nd.LogTail
+			}
+			s.Warnings = append(s.Warnings, w)
 		}
 		if c.Status != results.StatusOK {
 			continue

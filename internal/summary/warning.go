@@ -25,6 +25,9 @@ type Warning struct {
 	Parts []int64 `json:"parts,omitempty"`
 	// Detail is text from outside otelbench: an error message, a status.
 	Detail string `json:"detail,omitempty"`
+	// Lines are the service's last lines of output, for a WarnCellFailed
+	// whose service delivered no span.
+	Lines []string `json:"lines,omitempty"`
 }
 
 // WarningKind says what a Warning is about.
