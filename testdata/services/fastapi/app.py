@@ -19,20 +19,30 @@ down gracefully and the lifespan handler calls force_flush, then shutdown.
 
 Variables of its own choose a variant:
 
-    PORT               the port (required)
-    SVC_PROCESSOR      "simple": SimpleSpanProcessor instead of the batch one
-    SVC_SLEEP_MS       the awaited asyncio.sleep per request in ms (default 1)
-    SVC_CPU_US         a busy loop per request in microseconds (default 0)
-    SVC_TRACE_HEALTHZ  "1": trace /healthz and /metrics too
-    SVC_NO_FLUSH       "1": neither flush in the lifespan handler nor at exit
-                       (TracerProvider(shutdown_on_exit=False)), so the spans
-                       still queued are lost; "lifespan": skip only the
-                       lifespan handler's flush, leaving the SDK's own atexit
-                       shutdown in place
+    PORT                 the port (required)
+    SVC_PROCESSOR        "simple": SimpleSpanProcessor instead of the batch one
+    SVC_SLEEP_MS         the awaited asyncio.sleep per request in ms (default 1)
+    SVC_CPU_US           a busy loop per request in microseconds (default 0)
+    SVC_TRACE_HEALTHZ    "1": trace /healthz and /metrics too
+    SVC_NO_FLUSH         "1": neither flush in the lifespan handler nor at exit
+                         (TracerProvider(shutdown_on_exit=False)), so the
+                         spans still queued are lost; "lifespan": skip only
+                         the lifespan handler's flush, leaving the SDK's own
+                         atexit shutdown in place
+    SVC_RERAISE_SIGTERM  "1": keep uvicorn's own ending (see below)
+
+The exit status: after a graceful shutdown on SIGTERM, uvicorn (0.54.0 here)
+restores the handler that was there before it and raises the
+signal again. Python's default kills the process by SIGTERM, before any
+atexit handler runs. So that a flushed service exits 0, as otelbench
+expects, app.py installs a SIGTERM handler of its own that exits 0 (running
+atexit handlers) before it starts uvicorn; SVC_RERAISE_SIGTERM=1 leaves it
+out, and the process dies by SIGTERM once the lifespan handler has run.
 """
 
 import asyncio
 import os
+import signal
 import sys
 import time
 from contextlib import asynccontextmanager
@@ -84,6 +94,7 @@ if NO_FLUSH not in ("", "0", "1", "lifespan"):
 SLEEP_S = env_number("SVC_SLEEP_MS", 1) / 1e3
 CPU_S = env_number("SVC_CPU_US", 0) / 1e6
 TRACE_HEALTHZ = os.environ.get("SVC_TRACE_HEALTHZ") == "1"
+RERAISE_SIGTERM = os.environ.get("SVC_RERAISE_SIGTERM") == "1"
 
 # Resource.create reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; the
 # sampler (none given) comes from OTEL_TRACES_SAMPLER*. shutdown_on_exit
@@ -155,6 +166,17 @@ FastAPIInstrumentor.instrument_app(
     excluded_urls=None if TRACE_HEALTHZ else "healthz,metrics",
 )
 
+
+
+def exit_on_sigterm(_signum, _frame):
+    # Called when uvicorn raises SIGTERM again after its graceful shutdown
+    # (or on a SIGTERM before uvicorn has started): a normal exit, status 0,
+    # with atexit handlers.
+    sys.exit(0)
+
+
 if __name__ == "__main__":
+    if not RERAISE_SIGTERM:
+        signal.signal(signal.SIGTERM, exit_on_sigterm)
     log(f"listening on 127.0.0.1:{PORT} (processor {PROCESSOR}, trace healthz {TRACE_HEALTHZ}, no flush {NO_FLUSH or 'no'})")
     uvicorn.run(app, host="127.0.0.1", port=PORT, workers=1, log_level="warning", access_log=False)
