@@ -27,13 +27,13 @@ stamp_name=.otelbench-installed
 say() { printf 'install-services: %s\n' "$*"; }
 die() { printf 'install-services: FAILED: %s\n' "$*" >&2; exit 1; }
 
-# key prints a hash of the given files and the given strings.
-key() {
-	local files=() f
-	while [ $# -gt 0 ] && [ "$1" != "--" ]; do files+=("$1"); shift; done
-	shift || true
-	{ for f in "${files[@]}"; do sha256sum "$f"; done; printf '%s\n' "$@"; } | sha256sum | cut -d' ' -f1
-}
+# An install is stamped with a file of two lines, written last:
+#   lock=<hash of the lock files>   internal/testsvc checks this one
+#   key=<hash of that and the runtime's version and path>
+# The lock hash is the SHA-256 of sha256sum's lines for the files, paths
+# relative to the repository root, in the order given.
+lockhash() { sha256sum "$@" | sha256sum | cut -d' ' -f1; }
+stamp() { printf 'lock=%s\nkey=%s\n' "$1" "$(printf '%s\n' "$@" | sha256sum | cut -d' ' -f1)"; }
 
 # Two installs at once would write into the same folders.
 mkdir -p .cache
@@ -49,7 +49,7 @@ install_node() {
 	major=${version#v}; major=${major%%.*}
 	[ "$major" -ge 20 ] 2>/dev/null || die "node: $NODE is $version; want Node.js 20 or newer"
 	local want stamp=$dir/node_modules/$stamp_name
-	want=$(key "$dir/package.json" "$dir/package-lock.json" -- "node $version")
+	want=$(stamp "$(lockhash "$dir/package.json" "$dir/package-lock.json")" "node $version $(command -v "$NODE")")
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		say "node: up to date ($dir/node_modules, node $version)"
 		return
@@ -73,7 +73,7 @@ install_fastapi() {
 	version=$("$PYTHON" -c 'import sys; assert sys.version_info >= (3, 9), sys.version; print(sys.version.split()[0])') ||
 		die "fastapi: $PYTHON is not Python 3.9 or newer"
 	local want stamp=$venv/$stamp_name
-	want=$(key "$req" -- "python $version $(command -v "$PYTHON")")
+	want=$(stamp "$(lockhash "$req")" "python $version $(command -v "$PYTHON")")
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 		say "fastapi: up to date ($venv, python $version)"
 		return
