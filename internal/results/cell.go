@@ -71,9 +71,13 @@ type Bucket struct {
 
 // Target is what is known of the target process of a cell.
 type Target struct {
-	PID      int    `json:"pid"`
-	ExitCode int    `json:"exit_code"`
-	ExitErr  string `json:"exit_error,omitempty"`
+	PID      int `json:"pid"`
+	ExitCode int `json:"exit_code"`
+	// TerminatedBySIGTERM says a user's service died by the SIGTERM that
+	// asked it to stop rather than exiting (ExitCode is then 0): how
+	// Node.js without a handler and uvicorn end.
+	TerminatedBySIGTERM bool   `json:"terminated_by_sigterm,omitempty"`
+	ExitErr             string `json:"exit_error,omitempty"`
 	// Ready is the target's ready line: its address and effective settings.
 	Ready json.RawMessage `json:"ready,omitempty"`
 	// ShutdownTime is from SIGTERM to exit (drain, flush, shutdown).

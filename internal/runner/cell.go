@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -241,6 +242,15 @@ func (r *Runner) stopCell(cr *cellRun) {
 	tc.ExitCode = t.State().ExitCode()
 	if err := t.Err(); err != nil {
 		tc.ExitErr = err.Error()
+	}
+	// Many runtimes end by the signal itself (Node.js without a handler,
+	// uvicorn after its graceful shutdown): for a user's service, dying
+	// by the SIGTERM otelbench sent is how it exits, and the accounting
+	// shows what it flushed before.
+	if ws, ok := t.State().Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM &&
+		r.opts.Service != nil && cr.stopErr == nil {
+		tc.TerminatedBySIGTERM = true
+		tc.ExitCode = 0
 	}
 	cr.cell.CPU.User, cr.cell.CPU.Sys = t.rusage()
 	if rssErr == nil {

@@ -55,6 +55,19 @@ func (s *Sink) newHTTPServer() *http.Server {
 // refused and counted in Transport.Refused, so that a wrong path or
 // content type shows in the report.
 func (s *Sink) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/v1/metrics" || r.URL.Path == "/v1/logs" {
+		// Another signal: answered OK unread (see otherSignals).
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, MaxRecvMsgSize))
+		s.ledger.noteOtherSignal()
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if ct == contentJSON {
+			w.Header().Set("Content-Type", contentJSON)
+			_, _ = io.WriteString(w, "{}")
+		} else {
+			w.Header().Set("Content-Type", contentProtobuf)
+		}
+		return
+	}
 	if r.URL.Path != TracesPath {
 		s.refuseHTTP(w, r, http.StatusNotFound, "otelbench sink: only "+TracesPath+" is served")
 		return

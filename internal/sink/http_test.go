@@ -175,7 +175,9 @@ func TestHTTPRefused(t *testing.T) {
 		method, path, ctype string
 		want                int
 	}{
-		{"POST", "/v1/metrics", contentProtobuf, 404},
+		{"POST", "/v1/metrics", contentProtobuf, 200},
+		{"POST", "/v1/logs", contentJSON, 200},
+		{"POST", "/v1/trace", contentProtobuf, 404},
 		{"POST", "/", contentProtobuf, 404},
 		{"GET", TracesPath, "", 405},
 		{"POST", TracesPath, "text/plain", 415},
@@ -194,8 +196,8 @@ func TestHTTPRefused(t *testing.T) {
 		}
 	}
 	tr := s.Transport()
-	if tr.Refused != 4 || tr.LastRefused != "POST /v1/traces: 415" {
-		t.Errorf("Refused %d, last %q", tr.Refused, tr.LastRefused)
+	if tr.Refused != 4 || tr.LastRefused != "POST /v1/traces: 415" || tr.OtherSignals != 2 {
+		t.Errorf("Refused %d, last %q, other signals %d", tr.Refused, tr.LastRefused, tr.OtherSignals)
 	}
 }
 
@@ -273,4 +275,20 @@ func resourceOf(attrs map[string]string) *resourcepb.Resource {
 		r.Attributes = append(r.Attributes, &commonpb.KeyValue{Key: k, Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: v}}})
 	}
 	return r
+}
+
+// TestOtherSignalsOverGRPC checks that metrics and logs exports over gRPC
+// are answered OK and counted apart, not as spans.
+func TestOtherSignalsOverGRPC(t *testing.T) {
+	s := startSink(t, Options{})
+	conn := rawConn(t, s)
+	for _, m := range []string{"/opentelemetry.proto.collector.metrics.v1.MetricsService/Export", "/opentelemetry.proto.collector.logs.v1.LogsService/Export"} {
+		body, resp := []byte{}, []byte{}
+		if err := conn.Invoke(t.Context(), m, &body, &resp); err != nil {
+			t.Errorf("%s: %v", m, err)
+		}
+	}
+	if tr, st := s.Transport(), s.Stats(); tr.OtherSignals != 2 || st.Calls() != 0 {
+		t.Errorf("other signals %d, trace calls %d; want 2 and 0", tr.OtherSignals, st.Calls())
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"unsafe"
 
+	collectorlogs "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	collectormetrics "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -36,6 +38,38 @@ var traceServiceDesc = grpc.ServiceDesc{
 		},
 	}},
 	Metadata: collectortrace.TraceService_ServiceDesc.Metadata,
+}
+
+// otherSignals describe the OTLP metrics and logs services, which the sink
+// answers OK without reading: an SDK that also exports metrics or logs
+// (NodeSDK does by default) then runs as it would against a Collector,
+// instead of logging failures beside the spans. Their calls are counted in
+// Transport.OtherSignals.
+var otherSignals = []grpc.ServiceDesc{
+	discardDesc(collectormetrics.MetricsService_ServiceDesc),
+	discardDesc(collectorlogs.LogsService_ServiceDesc),
+}
+
+// discardDesc is d with an Export that reads the body as bytes and
+// answers the empty response.
+func discardDesc(d grpc.ServiceDesc) grpc.ServiceDesc {
+	return grpc.ServiceDesc{
+		ServiceName: d.ServiceName,
+		HandlerType: (*any)(nil),
+		Methods: []grpc.MethodDesc{{
+			MethodName: "Export",
+			Handler: func(srv any, _ context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
+				var body exportBody
+				defer body.free()
+				if err := dec(&body); err != nil {
+					return nil, err
+				}
+				srv.(*Sink).ledger.noteOtherSignal()
+				return exportAnswer{}, nil
+			},
+		}},
+		Metadata: d.Metadata,
+	}
 }
 
 // exportBody is the body of one Export request as it came off the wire,

@@ -136,6 +136,9 @@ func Start(ctx context.Context, opts Options) (*Sink, error) {
 	}
 	s.faults.Store(f)
 	s.srv.RegisterService(&traceServiceDesc, s)
+	for i := range otherSignals {
+		s.srv.RegisterService(&otherSignals[i], s)
+	}
 	s.hsrv = s.newHTTPServer()
 	s.mux = newMux(s.lis, s.ledger.noteConn)
 	s.mux.run()

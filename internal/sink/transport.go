@@ -60,6 +60,8 @@ type Transport struct {
 	// one ("POST /v1/metrics: 404").
 	Refused     int64
 	LastRefused string
+	// OtherSignals counts metrics and logs exports, answered OK unread.
+	OtherSignals int64
 	// HandlerCPU is the CPU time the handlers spent reading, checking and
 	// counting export calls, measured on their own threads; HandlerSpans
 	// the spans of those calls. The transport (HTTP/2 and gRPC framing,
@@ -149,6 +151,13 @@ func (l *ledger) noteConn(k ConnKind) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.transport.Conns[k]++
+}
+
+// noteOtherSignal counts a metrics or logs export.
+func (l *ledger) noteOtherSignal() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.transport.OtherSignals++
 }
 
 // noteRefused counts an HTTP request that was not a trace export.
