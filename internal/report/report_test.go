@@ -347,10 +347,10 @@ func TestMarkdownTables(t *testing.T) {
 			if err := Markdown(&b, tc.a(t)); err != nil {
 				t.Fatal(err)
 			}
-			// Five tables per rate, accounting (two), model (rows and onsets)
+			// Five tables per rate, the senders, accounting (two), model (rows and onsets)
 			// and the candidates.
-			if n := checkTables(t, b.String()); n != 15 {
-				t.Errorf("found %d tables, want 15", n)
+			if n := checkTables(t, b.String()); n != 16 {
+				t.Errorf("found %d tables, want 16", n)
 			}
 		})
 	}

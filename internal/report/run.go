@@ -28,6 +28,7 @@ func runDoc(a *analysis.Analysis) *doc {
 	}
 	failedCells(d, ws(s))
 	conditions(d, s)
+	senders(d, s)
 	for _, rs := range s.Rates {
 		rateSection(d, s, rs)
 	}

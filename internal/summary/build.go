@@ -107,6 +107,39 @@ type rawCell struct {
 	err error
 }
 
+// receipts gathers what the sink saw of a variant's cells: the protocols
+// used, in a fixed order, and the senders, spans added up.
+func receipts(l *results.Loaded, variant string) ([]string, []results.Resource) {
+	used := map[string]bool{}
+	var senders []results.Resource
+	for _, c := range l.Cells {
+		if c.Variant != variant || c.Receipt == nil {
+			continue
+		}
+		for _, p := range c.Receipt.Protocols {
+			used[p] = true
+		}
+	next:
+		for _, r := range c.Receipt.Resources {
+			for i := range senders {
+				if s := &senders[i]; s.ServiceName == r.ServiceName && s.SDKLanguage == r.SDKLanguage && s.SDKName == r.SDKName && s.SDKVersion == r.SDKVersion {
+					s.Spans += r.Spans
+					continue next
+				}
+			}
+			senders = append(senders, r)
+		}
+	}
+	var protocols []string
+	for _, p := range []string{"grpc", "http/protobuf", "http/json"} {
+		if used[p] {
+			protocols = append(protocols, p)
+		}
+	}
+	slices.SortStableFunc(senders, func(a, b results.Resource) int { return cmp.Compare(b.Spans, a.Spans) })
+	return protocols, senders
+}
+
 // readCells reads every measured cell's results.gob once.
 func readCells(l *results.Loaded, p *profile.Profile) map[string]rawCell {
 	out := make(map[string]rawCell, len(l.Cells))
@@ -137,6 +170,7 @@ func variantInfos(l *results.Loaded, p *profile.Profile) []VariantInfo {
 				break
 			}
 		}
+		vi.Protocols, vi.Senders = receipts(l, v.Name)
 		out = append(out, vi)
 	}
 	return out

@@ -83,6 +83,25 @@ type VariantInfo struct {
 	// service, a run from before they were recorded).
 	Otel     string `json:"otel,omitempty"`
 	Otelhttp string `json:"otelhttp,omitempty"`
+	// Protocols are the OTLP protocols its cells' exports used, and
+	// Senders the SDKs that sent them (telemetry.sdk.* of the resources,
+	// by spans): what the embedded sink saw; empty with a Collector or
+	// when nothing arrived.
+	Protocols []string           `json:"protocols,omitempty"`
+	Senders   []results.Resource `json:"senders,omitempty"`
+}
+
+// Language returns the SDK language the variant's spans came from when
+// every sender agreed ("go", "nodejs", "python"…), else "".
+func (v VariantInfo) Language() string {
+	lang := ""
+	for i, s := range v.Senders {
+		if i > 0 && s.SDKLanguage != lang {
+			return ""
+		}
+		lang = s.SDKLanguage
+	}
+	return lang
 }
 
 // Where VariantInfo.Settings come from.

@@ -364,6 +364,18 @@ func writeResults(dir string, c *Cell) (*vegeta.Metrics, uint64, error) {
 	return &m, successes, nil
 }
 
+// receiptOf is what the embedded sink saw of c: the bundled Go target's
+// gRPC exports, when any span arrived.
+func receiptOf(c *Cell) *results.Receipt {
+	if c.Spans.Received == 0 {
+		return nil
+	}
+	return &results.Receipt{
+		Protocols: []string{"grpc"}, Calls: c.Spans.SinkRequests, Conns: map[string]int64{"grpc": 1},
+		Resources: []results.Resource{{ServiceName: "otelbench-target", SDKLanguage: "go", SDKName: "opentelemetry", SDKVersion: "1.47.0", Spans: c.Spans.Received}},
+	}
+}
+
 // cellOf is the cell.json of c, whose results vegeta measured as m.
 func cellOf(c *Cell, m *vegeta.Metrics, successes uint64) results.Cell {
 	start := c.Start()
@@ -409,6 +421,7 @@ func cellOf(c *Cell, m *vegeta.Metrics, successes uint64) results.Cell {
 			SinkCPU:       time.Duration(c.Spans.Received) * 2 * time.Microsecond,
 			SinkSpans:     c.Spans.Received,
 		},
+		Receipt:  receiptOf(c),
 		CPU:      results.CPU{Window: c.CPU, User: 2 * c.CPU, Sys: c.CPU / 2, PeakRSS: c.PeakRSS},
 		Spans:    c.Spans,
 		OnEnd:    c.OnEnd,
