@@ -38,6 +38,13 @@ type Advice struct {
 	Settings settings.Tracing  `json:"settings"`
 	Env      map[string]string `json:"env"`
 	CodeOnly []string          `json:"code_only,omitempty"`
+	// Language is the SDK's language of the chosen variant
+	// (telemetry.sdk.language; "go" for the bundled target). Sized says
+	// the model sized the settings, which it does for the Go SDK only;
+	// otherwise they are the chosen variant's as measured, and CodeOnly,
+	// which names Go options, is empty.
+	Language string `json:"language,omitempty"`
+	Sized    bool   `json:"sized"`
 	Budgets  Budgets           `json:"budgets"`
 	Inputs   Inputs            `json:"inputs"`
 	// Verdict says whether the chosen variant met the budgets.
@@ -115,10 +122,20 @@ func AdviseWith(s *summary.Summary, c predict.Checks, p *profile.Profile, b Budg
 	base, _ := s.Variant(a.Choice.Variant)
 	cand := candidate(a.Candidates, base.Name)
 	a.Inputs = inputsFor(s, p, base)
-	sz := Size(base.Settings, Origin{Variant: base.Name}, a.Inputs)
-	a.Settings = sz.Settings
-	a.Settings.SampleRatio = base.Settings.SampleRatio
-	a.Env, a.CodeOnly = a.Settings.Env(), a.Settings.CodeOnly()
+	a.Language = base.Language
+	var sz Sizing
+	if base.GoSDK() {
+		sz = Size(base.Settings, Origin{Variant: base.Name}, a.Inputs)
+		a.Settings, a.Sized = sz.Settings, true
+		a.Settings.SampleRatio = base.Settings.SampleRatio
+		a.Env, a.CodeOnly = a.Settings.Env(), a.Settings.CodeOnly()
+	} else {
+		// The model is of the Go SDK's processor: other SDKs get what was
+		// measured, as it was measured.
+		a.Settings = base.Settings
+		a.Env = a.Settings.Env()
+		a.Notes = append(a.Notes, Note{Kind: NoteModelNotApplicable, Variant: base.Name, Detail: base.Language})
+	}
 	a.Notes = append(a.Notes, sz.Notes...)
 	a.Reasons = append(a.Reasons, processorReasons(s, a, cand)...)
 	a.Reasons = append(a.Reasons, sz.Reasons...)
@@ -137,7 +154,7 @@ func AdviseWith(s *summary.Summary, c predict.Checks, p *profile.Profile, b Budg
 	if differ(base.Settings, a.Settings) {
 		a.Notes = append(a.Notes, Note{Kind: NoteNotMeasuredAsSuch, Variant: base.Name})
 	}
-	if a.Inputs.LatencySource == LatencyUnknown {
+	if a.Inputs.LatencySource == LatencyUnknown && a.Sized {
 		a.Notes = append(a.Notes, Note{Kind: NoteNoLatency})
 	}
 	return a

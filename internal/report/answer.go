@@ -29,8 +29,11 @@ func answer(d *doc, a advise.Advice) {
 		lines = append(lines, item{text: fmt.Sprintf("These settings differ from %s's as measured: %s. The costs above are %s's; measure the settings themselves before relying on them (otelbench tune).",
 			a.Choice.Variant, differences(a), a.Choice.Variant)})
 	}
-	if opts := a.Settings.CodeOnly(); len(opts) > 0 {
+	if opts := a.CodeOnly; len(opts) > 0 {
 		lines = append(lines, item{text: fmt.Sprintf("No variable sets %s: the Go code below does.", strings.Join(opts, " or "))})
+	}
+	if !a.Sized {
+		lines = append(lines, item{text: fmt.Sprintf("Not sized by the model, which is of the Go SDK's batch processor: %s. Give these variables to the service; its SDK reads them.", languageClause(a.Language))})
 	}
 	sec.items(lines...)
 }
@@ -42,11 +45,18 @@ func answerLead(a advise.Advice) string {
 	if a.Settings.Sampled() {
 		what = fmt.Sprintf("the batch processor with %s of traces sampled", pct0(a.Settings.SampleRatio))
 	}
+	sized, below := ", sized by the model for this run's load,", "the Go code and every reason are below"
+	if !a.Sized {
+		sized, below = ", as measured,", "every reason is below"
+	}
 	switch ch.Pool {
 	case advise.PoolBest:
-		return fmt.Sprintf("No measured variant met the budgets. The closest, %s, sized by the model for this run's load, gives these settings (%s); the Go code and every reason are below:", ch.Variant, what)
+		return fmt.Sprintf("No measured variant met the budgets. The closest, %s%s gives these settings (%s); %s:", ch.Variant, sized, what, below)
 	case advise.PoolBlocking:
-		return fmt.Sprintf("Only %s, measured with blocking, met the budgets; without blocking, which is never advised, its queue may drop spans where it blocked. Sized by the model for this run's load (%s):", ch.Variant, what)
+		return fmt.Sprintf("Only %s, measured with blocking, met the budgets; without blocking, which is never advised, its queue may drop spans where it blocked. Its settings%s (%s):", ch.Variant, strings.TrimSuffix(sized, ","), what)
+	}
+	if !a.Sized {
+		return fmt.Sprintf("Use these settings: %s, as measured in %s (every reason is below):", what, ch.Variant)
 	}
 	return fmt.Sprintf("Use these settings: %s, as measured in %s and sized by the model for this run's load (the Go code and every reason are below):", what, ch.Variant)
 }

@@ -232,6 +232,8 @@ func adviceNoteText(n advise.Note) string {
 		return fmt.Sprintf("model: no batch size keeps %.0f spans/s under %.0f%% of the ceiling: %s", n.Value, 100*advise.Utilisation, n.Detail)
 	case advise.NoteNoQueue:
 		return fmt.Sprintf("model: no queue absorbs the peak of %.0f spans/s: %s", n.Value, n.Detail)
+	case advise.NoteModelNotApplicable:
+		return fmt.Sprintf("not sized: the model is of the Go SDK's batch processor and %s; these are %s's settings as measured", languageClause(n.Detail), n.Variant)
 	}
 	return string(n.Kind)
 }

@@ -160,6 +160,9 @@ func (r *Runner) recordStart(ctx context.Context, cells []cellPlan, seed uint64,
 		Environment: fingerprint(ctx, opts.TargetBin),
 		Sink:        info,
 	}
+	if svc := opts.Service; svc != nil {
+		r.run.Service = &results.ServiceInfo{Command: svc.Command, URL: svc.URL, SpansGiven: svc.SpansPerRequest, Env: svc.Env}
+	}
 	for _, v := range p.Variants {
 		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: svcenv.Own(r.targetEnv(v)), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}
 		if svc := opts.Service; svc != nil {

@@ -49,6 +49,7 @@ func Build(l *results.Loaded) (*Summary, error) {
 		Faults:      l.Run.Sink.Faults,
 		Burst:       p.Burst,
 		Environment: l.Run.Environment,
+		Service:     l.Run.Service,
 		Seed:        l.Run.Seed,
 		Sink:        l.Run.Sink,
 		Died:        l.Dead,
@@ -171,6 +172,12 @@ func variantInfos(l *results.Loaded, p *profile.Profile) []VariantInfo {
 			}
 		}
 		vi.Protocols, vi.Senders = receipts(l, v.Name)
+		switch {
+		case l.Run.Service == nil:
+			vi.Language = LanguageGo // the bundled target
+		case v.Kind != profile.KindNone:
+			vi.Language = languageOf(vi.Senders)
+		}
 		out = append(out, vi)
 	}
 	return out

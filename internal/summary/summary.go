@@ -33,6 +33,8 @@ type Summary struct {
 	Planned int `json:"planned"`
 	// Baseline names the variant overheads are measured against.
 	Baseline string `json:"baseline"`
+	// Service, when set, is the user's own service the run measured.
+	Service *results.ServiceInfo `json:"service,omitempty"`
 	// Budget is the profile's p99 overhead budget, in percent.
 	Budget float64 `json:"p99_overhead_budget_pct"`
 	// Rates holds one RateSummary per requested rate, lowest first.
@@ -89,13 +91,24 @@ type VariantInfo struct {
 	// when nothing arrived.
 	Protocols []string           `json:"protocols,omitempty"`
 	Senders   []results.Resource `json:"senders,omitempty"`
+	// Language is the SDK's language (telemetry.sdk.language: "go",
+	// "nodejs", "python", "java"…): the bundled target's is go; a user's
+	// service's is what every sender of its spans agreed on, "" when they
+	// did not or nothing arrived.
+	Language string `json:"language,omitempty"`
 }
 
-// Language returns the SDK language the variant's spans came from when
-// every sender agreed ("go", "nodejs", "python"…), else "".
-func (v VariantInfo) Language() string {
+// GoSDK reports whether the variant ran the OpenTelemetry Go SDK, whose
+// batch processor the model describes and whose code the advice writes.
+func (v VariantInfo) GoSDK() bool { return v.Language == LanguageGo }
+
+// LanguageGo is telemetry.sdk.language of the Go SDK.
+const LanguageGo = "go"
+
+// languageOf is the language every sender agreed on, else "".
+func languageOf(senders []results.Resource) string {
 	lang := ""
-	for i, s := range v.Senders {
+	for i, s := range senders {
 		if i > 0 && s.SDKLanguage != lang {
 			return ""
 		}

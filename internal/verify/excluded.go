@@ -43,7 +43,7 @@ func Excluded(p Phase, paths []string) Check {
 	if traced.n > 0 {
 		c.Status = StatusFail
 		c.Summary = fmt.Sprintf("%s: %d requests made %d spans", strings.Join(paths, ", "), n, traced.n)
-		c.Evidence = append(traced.evidence(), "leave these paths out of tracing, e.g. otelhttp.WithFilter(filters.None(filters.Path(\"/healthz\"), …))")
+		c.Evidence = append(traced.evidence(), fix(fixExclude, languageOf(p.Spans)))
 		return c
 	}
 	if n == 0 {

@@ -120,6 +120,7 @@ func (v *verifier) restartRun(ctx context.Context, name string, mode stopMode) R
 		}
 	}
 	run.Received = int64(len(spans))
+	run.Language = languageOf(spans)
 	run.Missing = missingServers(reqs, spans)
 	switch {
 	case mode == stopKill:
