@@ -43,10 +43,10 @@ type Advice struct {
 	// the model sized the settings, which it does for the Go SDK only;
 	// otherwise they are the chosen variant's as measured, and CodeOnly,
 	// which names Go options, is empty.
-	Language string `json:"language,omitempty"`
-	Sized    bool   `json:"sized"`
-	Budgets  Budgets           `json:"budgets"`
-	Inputs   Inputs            `json:"inputs"`
+	Language string  `json:"language,omitempty"`
+	Sized    bool    `json:"sized"`
+	Budgets  Budgets `json:"budgets"`
+	Inputs   Inputs  `json:"inputs"`
 	// Verdict says whether the chosen variant met the budgets.
 	Verdict Verdict `json:"verdict"`
 	// Costs are what tracing cost with the chosen variant at each rate,
