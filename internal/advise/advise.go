@@ -101,6 +101,10 @@ type Cost struct {
 	Ended     int64   `json:"ended"`
 	LossPct   float64 `json:"loss_pct"`
 	Sampled   float64 `json:"sampled_share"`
+	// LossUnknown, when set, says why the loss could not be told (a
+	// results.LossUnknown constant): Lost and LossPct mean nothing, and
+	// the loss budget was not judged at this rate.
+	LossUnknown string `json:"loss_unknown,omitempty"`
 }
 
 // Advise answers for the run summarised in s, with the model's checks c
@@ -204,7 +208,8 @@ func costs(s *summary.Summary, name string) []Cost {
 		}
 		c := Cost{Rate: rs.Rate, CPU: r.CPUPerRequest, CPUDelta: r.CPUDelta, P50: r.Latency.P50, P50Delta: r.P50Delta,
 			P99: r.Latency.P99, P99Delta: r.P99Delta, P99Change: P99Change(r),
-			Lost: r.Spans.Lost, Ended: r.Spans.Ended, LossPct: r.Spans.LossPct, Sampled: r.Spans.SampledShare}
+			Lost: r.Spans.Lost, Ended: r.Spans.Ended, LossPct: r.Spans.LossPct, Sampled: r.Spans.SampledShare,
+			LossUnknown: r.Spans.LossUnknown}
 		if base != nil {
 			c.BaseCPU = base.CPUPerRequest
 		}

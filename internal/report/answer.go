@@ -69,7 +69,10 @@ func envText(t settings.Tracing) string {
 // costLine is what tracing cost at one rate with the chosen variant.
 func costLine(a advise.Advice, c advise.Cost) string {
 	lost := fmt.Sprintf("%d of %d spans lost", c.Lost, c.Ended)
-	if c.Lost < 0 {
+	switch {
+	case c.LossUnknown != "":
+		lost = "loss n/a (" + lossUnknownText(c.LossUnknown) + "; the loss budget was not judged)"
+	case c.Lost < 0:
 		lost = fmt.Sprintf("%d more spans received than ended", -c.Lost)
 	}
 	if a.Settings.Sampled() {
