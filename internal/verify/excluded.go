@@ -31,7 +31,7 @@ func Excluded(p Phase, paths []string) Check {
 	traced := findings{what: "spans for excluded paths"}
 	for _, s := range ix.all {
 		r, inSent := sent[s.TraceID]
-		path := s.Attributes[attrURLPath]
+		path := spanPath(s)
 		switch {
 		case inSent:
 			traced.add("%s: %s, which must not be traced", r, describe(s))

@@ -14,6 +14,8 @@ const (
 	fixFlush
 	// fixPropagator: extracting the inbound traceparent.
 	fixPropagator
+	// fixSemconv: emitting the stable HTTP semantic conventions.
+	fixSemconv
 )
 
 // attrSDKLanguage is the resource attribute that names the SDK's language.
@@ -53,6 +55,13 @@ var fixes = map[fixTopic]map[string]string{
 		"python": `set the propagator: OTEL_PROPAGATORS=tracecontext,baggage (the default) or set_global_textmap(...); and instrument the server so that it extracts it`,
 		"java":   `set the propagator: OTEL_PROPAGATORS=tracecontext,baggage (the autoconfigured default), or ContextPropagators.create(W3CTraceContextPropagator.getInstance()) on a manual SDK`,
 		"":       `set a W3C trace context propagator (OTEL_PROPAGATORS=tracecontext,baggage) and make the server instrumentation extract it`,
+	},
+	fixSemconv: {
+		"go":     `a current otelhttp emits the stable keys; an older one reads OTEL_SEMCONV_STABILITY_OPT_IN=http`,
+		"nodejs": `OTEL_SEMCONV_STABILITY_OPT_IN=http (or http/dup for both), read by @opentelemetry/instrumentation-http at start`,
+		"python": `OTEL_SEMCONV_STABILITY_OPT_IN=http (or http/dup for both), read by the instrumentations at start`,
+		"java":   `update the javaagent: 2.x emits the stable keys only (1.x: -Dotel.semconv-stability.opt-in=http)`,
+		"":       `OTEL_SEMCONV_STABILITY_OPT_IN=http (or http/dup for both), or a release of the HTTP instrumentation that emits the stable keys`,
 	},
 }
 

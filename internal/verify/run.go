@@ -29,6 +29,10 @@ type verifier struct {
 	// spansPerRequest is the median number of spans a traffic request
 	// made, to estimate the spans a user's service ended; 0 if unknown.
 	spansPerRequest int
+	// language is the telemetry.sdk.language the traffic phase's spans
+	// named, for the fixes of a later phase that received none; "" if
+	// unknown.
+	language string
 }
 
 // Run verifies the service that opts describe: it starts the embedded sink
