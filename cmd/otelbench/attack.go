@@ -160,3 +160,19 @@ func readStart(ctx context.Context) (shard.Start, error) {
 		return shard.Start{}, interruptedError{errors.New("interrupted before the start line")}
 	}
 }
+
+// shardsFlag checks run's -shards and finds this executable, which the
+// shards run.
+func shardsFlag(n int) (int, string, error) {
+	if n == 0 {
+		return 0, "", nil
+	}
+	if n < 0 || n > runner.MaxShards {
+		return 0, "", usageError{fmt.Errorf("run: -shards %d: must be from 1 to %d (0: the in-process attacker)", n, runner.MaxShards)}
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return 0, "", fmt.Errorf("run: -shards: finding otelbench itself: %w", err)
+	}
+	return n, self, nil
+}
