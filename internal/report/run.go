@@ -32,6 +32,7 @@ func runDoc(a *analysis.Analysis) *doc {
 	}
 	versionsSection(d, s)
 	accounting(d, s)
+	shardsSection(d, s)
 	recoveryTable(d, s)
 	modelSection(d, a.Checks)
 	rulesSection(d, a.Rules)

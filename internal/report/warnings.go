@@ -34,6 +34,8 @@ var kindLabels = map[summary.WarningKind]string{
 	summary.WarnSDKQueueDisagrees:    "the SDK's queue disagrees",
 	summary.WarnSDKDropsDisagree:     "the SDK's drop count disagrees",
 	summary.WarnSinkExporterDisagree: "the sink and the exporter disagree",
+	summary.WarnShardBehind:          "shard behind its rate",
+	summary.WarnShardSkew:            "shard started off the common start",
 }
 
 // kindWhy says, once per group, what a kind of warning means for the
@@ -49,6 +51,8 @@ var kindWhy = map[summary.WarningKind]string{
 	summary.WarnNoBaseline:        "no overhead can be given there",
 	summary.WarnDropsUnknown:      "turn on the variant option observability to count drops with the SDK's own counter",
 	summary.WarnSpansPerRequest:   "check the spans per request given for the service (-spans)",
+	summary.WarnShardBehind:       "that attack process could not send its share (its CPUs, or the network to the target): the cell's load was lower than asked in its part of the schedule",
+	summary.WarnShardSkew:         "its requests were sent that much off the common schedule (latency from the intended send time counts it); on several machines, check their clocks (NTP)",
 }
 
 // warningGroups turns warnings into one item per kind, in the order kinds
@@ -226,6 +230,10 @@ func warningClause(w summary.Warning) string {
 			failed = w.Parts[0]
 		}
 		return fmt.Sprintf("the sink received %d distinct spans but the exporter reports %d exported (and %d failed)", w.N, w.Of, failed)
+	case summary.WarnShardBehind:
+		return fmt.Sprintf("shard %d sent %.1f/s of the %.1f/s asked of it", w.N, w.Value, w.Limit)
+	case summary.WarnShardSkew:
+		return fmt.Sprintf("shard %d started %s from the common start (limit ±%s)", w.N, skewText(w.Value), skewText(w.Limit))
 	}
 	return fmt.Sprintf("%s (%v)", w.Kind, w)
 }
@@ -277,6 +285,10 @@ func shortFigure(w summary.Warning) string {
 		return fmt.Sprintf("%d repetition(s)", w.N)
 	case summary.WarnResultsUnreadable:
 		return w.Detail
+	case summary.WarnShardBehind:
+		return fmt.Sprintf("shard %d at %.1f/s of %.1f/s", w.N, w.Value, w.Limit)
+	case summary.WarnShardSkew:
+		return fmt.Sprintf("shard %d %s", w.N, skewText(w.Value))
 	}
 	return warningClause(w)
 }

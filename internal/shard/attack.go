@@ -56,6 +56,7 @@ func Run(ctx context.Context, o Options, out io.Writer) (results.Shard, error) {
 	started := time.Now()
 	rec.Started = started.UTC()
 	rec.Skew = started.Round(0).Sub(measuredAt.Round(0)) // wall clock against wall clock
+	pacer.Late = max(rec.Skew, 0)
 	o.attack(ctx, tr, pacer, o.Duration, "measure", func(res *vegeta.Result) {
 		res.Seq = pacer.global(res.Seq)
 		m.Add(res)

@@ -21,6 +21,10 @@ type Pacer struct {
 	// within it. vegeta's own check comes before the wait, so it sends one
 	// hit beyond its duration: one attacker one more hit, N shards N more.
 	Duration time.Duration
+	// Late is how late the shard's attack began against the common start:
+	// its hits keep to the common schedule, so a late shard sends the
+	// hits already due at once rather than shift all of its own.
+	Late time.Duration
 }
 
 var _ vegeta.Pacer = Pacer{}
@@ -37,7 +41,7 @@ func (p Pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 	if p.Duration > 0 && due > p.Duration {
 		return 0, true
 	}
-	return max(due-elapsed, 0), false
+	return max(due-elapsed-p.Late, 0), false
 }
 
 // Rate returns the shard's rate at elapsed: its share of the attack's.

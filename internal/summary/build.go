@@ -93,6 +93,9 @@ func Build(l *results.Loaded) (*Summary, error) {
 		}
 		a := account(c, tl, windows, p.Duration.D())
 		s.Accounting = append(s.Accounting, a)
+		if sc, ok := shardCell(c); ok {
+			s.Shards = append(s.Shards, sc)
+		}
 	}
 	return s, nil
 }
@@ -238,6 +241,7 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 		row.PerRep.AllocObjects = append(row.PerRep.AllocObjects, float64(a.Objects)/float64(n))
 	}
 	addHarness(row, acc, c)
+	row.Warnings = append(row.Warnings, shardWarnings(c)...)
 	row.PeakRSS = max(row.PeakRSS, c.CPU.PeakRSS)
 	addSpans(&row.Spans, c.Spans)
 	acc.matchedAll = acc.matchedAll && c.Spans.Matched

@@ -49,6 +49,9 @@ type Summary struct {
 	// Accounting is the span accounting of every measured cell, in run
 	// order.
 	Accounting []Account `json:"accounting,omitempty"`
+	// Shards are the attack processes of every sharded cell, in run
+	// order; empty when the in-process attacker sent every cell's load.
+	Shards []ShardCell `json:"shards,omitempty"`
 	// Trends set the variants that differ only in their OpenTelemetry
 	// releases side by side, per rate (see Trend); empty when no two
 	// variants do.
