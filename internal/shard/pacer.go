@@ -18,8 +18,9 @@ type Pacer struct {
 	Burst         *profile.Burst
 	Shard, Shards int
 	// Duration, when set, ends the shard's hits with the last one due
-	// within it. vegeta's own check comes before the wait, so it sends one
-	// hit beyond its duration: one attacker one more hit, N shards N more.
+	// before it, as vegeta's ConstantPacer does for one attacker (rate ×
+	// duration hits). vegeta's own check comes before the wait, so without
+	// it each shard would send one hit more.
 	Duration time.Duration
 	// Late is how late the shard's attack began against the common start:
 	// its hits keep to the common schedule, so a late shard sends the
@@ -31,14 +32,14 @@ var _ vegeta.Pacer = Pacer{}
 
 // Pace returns how long to wait before the shard's next hit, given the
 // time since its attack began and the hits it sent so far. Behind
-// schedule it sends at once; it stops after the last hit due within
+// schedule it sends at once; it stops after the last hit due before
 // Duration.
 func (p Pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 	if p.Total <= 0 || p.Shards < 1 {
 		return 0, true
 	}
 	due := p.Burst.Due(p.Total, float64(p.global(hits)))
-	if p.Duration > 0 && due > p.Duration {
+	if p.Duration > 0 && due >= p.Duration {
 		return 0, true
 	}
 	return max(due-elapsed-p.Late, 0), false
