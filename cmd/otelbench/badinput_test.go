@@ -89,6 +89,18 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"sink on another host", []string{"sink", "-listen", "192.0.2.1:4317"}, []string{"-listen", "192.0.2.1:4317", "loopback"}},
 		{"sink on every IPv6 interface", []string{"sink", "-listen", "[::]:0"}, []string{"-listen", "loopback"}},
 		{"sink without a port", []string{"sink", "-listen", "127.0.0.1"}, []string{"-listen", "127.0.0.1", "port"}},
+		// An attack shard needs its URL, start, index and folder.
+		{"attack without {id}", []string{"attack", "-url", "http://127.0.0.1:1/x", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-o", filepath.Join(dir, "s")}, []string{"url", "no {id}"}},
+		{"attack with a bad start", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "noon", "-shard", "0", "-o", filepath.Join(dir, "s")}, []string{"-start-at", "noon"}},
+		{"attack shard beyond", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "3", "-shards", "2", "-o", filepath.Join(dir, "s")}, []string{"shard 3"}},
+		{"attack with a bad prefix", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-trace-prefix", "xyz", "-o", filepath.Join(dir, "s")}, []string{"-trace-prefix", "xyz"}},
+		{"attack with a bad cell", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-cell", "c1", "-o", filepath.Join(dir, "s")}, []string{"-cell", "c1"}},
+		// run -shards out of range.
+		{"run with -shards -1", []string{"run", "-profile", good, "-results", root, "-target", self, "-shards", "-1"}, []string{"-shards -1"}},
+		// merge needs its profile and folders with shards in them.
+		{"merge without a profile", []string{"merge", "-results", root, dir}, []string{"-profile"}},
+		{"merge of a folder without shards", []string{"merge", "-profile", good, "-results", root, dir}, []string{dir, "no shard folder"}},
+		{"merge of a missing folder", []string{"merge", "-profile", good, "-results", root, filepath.Join(dir, "nope")}, []string{"nope"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

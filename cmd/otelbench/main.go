@@ -78,6 +78,7 @@ commands:
   sink    run the OTLP/gRPC sink:   otelbench sink -listen 127.0.0.1:4317
   verify  check tracing wiring:     otelbench verify [-cmd 'mysvc' -url http://127.0.0.1:8080/items/{id}]
   attack  one shard of a cell's load: otelbench attack -url URL -rate R -duration D -start-at TIME -shard I -shards N -o DIR
+  merge   shard folders into a run: otelbench merge -profile FILE [-results DIR] FOLDER…
 
 "otelbench <command> -h" lists a command's flags.`
 
@@ -104,6 +105,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tuneCmd(ctx, args[1:], stdout, stderr)
 	case "attack":
 		return attackCmd(ctx, args[1:], stdout, stderr)
+	case "merge":
+		return mergeCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -36,4 +36,8 @@ const (
 	NoteNoBatchSize NoteKind = "no-batch-size"
 	// NoteNoQueue: no queue absorbs the peak (Value spans/s).
 	NoteNoQueue NoteKind = "no-queue"
+	// NoteLoadOnly: the run holds the load generator's view alone (cells
+	// merged from shard folders, summary.Summary.LoadOnly): no cost of
+	// tracing was measured, so there are no settings.
+	NoteLoadOnly NoteKind = "load-only"
 )

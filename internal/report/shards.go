@@ -42,3 +42,14 @@ func shardsSection(d *doc, s *summary.Summary) {
 
 // skewText formats a start skew for warnings.
 func skewText(ns float64) string { return signedDur(time.Duration(ns)) }
+
+// loadOnlyNA stands for a figure of the target's in a load-only row.
+const loadOnlyNA = "n/a (load only: the target was not measured)"
+
+// loadOnlyChangeCells are a load-only row's changes: latency against the
+// baseline's, measured; CPU, not.
+func loadOnlyChangeCells(name string, r summary.Row) []string {
+	c := changeCells(name, r)
+	c[3], c[4] = "n/a", ""
+	return c
+}

@@ -36,6 +36,7 @@ var kindLabels = map[summary.WarningKind]string{
 	summary.WarnSinkExporterDisagree: "the sink and the exporter disagree",
 	summary.WarnShardBehind:          "shard behind its rate",
 	summary.WarnShardSkew:            "shard started off the common start",
+	summary.WarnLoadOnly:             "only the load measured",
 }
 
 // kindWhy says, once per group, what a kind of warning means for the
@@ -121,6 +122,8 @@ func groupFigures(k summary.WarningKind, g []summary.Warning) string {
 		return fmt.Sprintf("%s, up to %.2f%% of requests (first error: %s): %s", count(len(g), "row"), 100*worst, g[0].Detail, where)
 	case summary.WarnCellsMissing:
 		return fmt.Sprintf("%d of %d planned cells (run %s)", g[0].N, g[0].Of, g[0].Detail)
+	case summary.WarnLoadOnly:
+		return fmt.Sprintf("%d of %d cells were merged from shard folders without the target or the sink: their latency and rates are measured; CPU per request, memory and spans are n/a", g[0].N, g[0].Of)
 	}
 	return fmt.Sprintf("%s: %s", count(len(g), unitOf(g[0])), where)
 }
@@ -234,6 +237,8 @@ func warningClause(w summary.Warning) string {
 		return fmt.Sprintf("shard %d sent %.1f/s of the %.1f/s asked of it", w.N, w.Value, w.Limit)
 	case summary.WarnShardSkew:
 		return fmt.Sprintf("shard %d started %s from the common start (limit ±%s)", w.N, skewText(w.Value), skewText(w.Limit))
+	case summary.WarnLoadOnly:
+		return fmt.Sprintf("%d of %d cells hold the load alone: the target and the sink were not measured", w.N, w.Of)
 	}
 	return fmt.Sprintf("%s (%v)", w.Kind, w)
 }

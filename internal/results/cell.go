@@ -40,6 +40,11 @@ type Cell struct {
 	// came from several (run -shards, merge); nil for the in-process
 	// attacker. Load is then over the merged results of all of them.
 	Shards []Shard `json:"shards,omitempty"`
+	// LoadOnly says the cell holds the load generator's view alone: it was
+	// put together from shard folders (otelbench merge) with nothing of
+	// the target or the sink, so Target, CPU, Spans, OnEnd, Export and
+	// Alloc were not measured and are empty, never zero measurements.
+	LoadOnly bool `json:"load_only,omitempty"`
 }
 
 // Timeline is the measured attack in fixed buckets of send time, and what

@@ -79,3 +79,21 @@ func shardWarnings(c results.Cell) []Warning {
 	}
 	return out
 }
+
+// WarnLoadOnly: N of the Of cells hold the load generator's view alone
+// (merged from shard folders): their target CPU, memory and spans were not
+// measured.
+const WarnLoadOnly WarningKind = "load-only"
+
+// LoadOnly reports whether some row holds the load generator's view alone:
+// then no cost of tracing was measured, and nothing can be advised.
+func (s *Summary) LoadOnly() bool {
+	for _, rs := range s.Rates {
+		for _, r := range rs.Rows {
+			if r.LoadOnly {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -112,6 +112,10 @@ type Row struct {
 	// Control marks a further variant of kind none: an A/A control whose
 	// difference from the baseline is the noise floor of the measurement.
 	Control bool `json:"control,omitempty"`
+	// LoadOnly says the row's cells hold the load generator's view alone
+	// (results.Cell.LoadOnly): its latency and rates are measured, its
+	// target CPU, memory and spans are not.
+	LoadOnly bool `json:"load_only,omitempty"`
 	// Reps counts the repetitions measured; Failed those whose target
 	// failed or whose raw results could not be read.
 	Reps   int `json:"reps"`
