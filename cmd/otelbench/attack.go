@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/otelbench/otelbench/internal/loopback"
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/runner"
@@ -49,6 +52,7 @@ func attackCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	out := fs.String("o", "", "the shard folder to write results.gob and shard.json into (created)")
 	fs.StringVar(&o.Run, "run", "", "the run this shard belongs to, recorded for merge")
 	fs.StringVar(&o.Cell, "cell", "", "the cell directory name this shard belongs to (NNN-<variant>-r<rate>-rep<k>), recorded for merge")
+	remote := fs.Bool("remote", false, "allow a -url host other than loopback (a pod loading a Service); without it otelbench never sends load off the machine")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -107,6 +111,9 @@ func attackCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if err := o.Validate(); err != nil {
 		return bad(err)
+	}
+	if u, err := url.Parse(strings.ReplaceAll(o.URL, shard.IDPlaceholder, "1")); err == nil && !loopback.IsHost(u.Hostname()) && !*remote {
+		return bad(fmt.Errorf("-url %s: %s is not a loopback host; pass -remote to load another machine", o.URL, u.Hostname()))
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("attack: -o: %w", err)

@@ -95,6 +95,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"attack shard beyond", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "3", "-shards", "2", "-o", filepath.Join(dir, "s")}, []string{"shard 3"}},
 		{"attack with a bad prefix", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-trace-prefix", "xyz", "-o", filepath.Join(dir, "s")}, []string{"-trace-prefix", "xyz"}},
 		{"attack with a bad cell", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-cell", "c1", "-o", filepath.Join(dir, "s")}, []string{"-cell", "c1"}},
+		{"attack off the machine", []string{"attack", "-url", "http://192.0.2.1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-o", filepath.Join(dir, "s")}, []string{"192.0.2.1", "not a loopback host", "-remote"}},
 		// run -shards out of range.
 		{"run with -shards -1", []string{"run", "-profile", good, "-results", root, "-target", self, "-shards", "-1"}, []string{"-shards -1"}},
 		// merge needs its profile and folders with shards in them.
