@@ -33,6 +33,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 	overlap := write("overlap.yaml", goodProfile+"sink:\n  outages: [{from: 0s, to: 500ms}, {from: 200ms, to: 900ms}]\n", 0o644)
 	plain := write("plain", "not a program\n", 0o644)
 	otelcol := write("otelcol.yaml", goodProfile+"collector: otelcol\n", 0o644)
+	outage := write("outage.yaml", goodProfile+"sink:\n  outages: [{from: 0s, to: 500ms}]\n", 0o644)
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -96,6 +97,12 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"attack with a bad prefix", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-trace-prefix", "xyz", "-o", filepath.Join(dir, "s")}, []string{"-trace-prefix", "xyz"}},
 		{"attack with a bad cell", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-cell", "c1", "-o", filepath.Join(dir, "s")}, []string{"-cell", "c1"}},
 		{"attack off the machine", []string{"attack", "-url", "http://192.0.2.1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-o", filepath.Join(dir, "s")}, []string{"192.0.2.1", "not a loopback host", "-remote"}},
+		// k8s: what a cluster run cannot do, and the flags it needs.
+		{"k8s of a faulty sink", []string{"k8s", "-profile", outage, "-o", filepath.Join(dir, "m")}, []string{"sink.outages", "fixed delay only"}},
+		{"k8s without -o", []string{"k8s", "-profile", good}, []string{"-o"}},
+		{"k8s -url without an image", []string{"k8s", "-profile", good, "-url", "http://x:80/{id}", "-o", filepath.Join(dir, "m")}, []string{"-service-image"}},
+		{"k8s -url without a port", []string{"k8s", "-profile", good, "-url", "http://x/{id}", "-service-image", "i", "-o", filepath.Join(dir, "m")}, []string{"-url", "port"}},
+		{"k8s with fractional target CPUs", []string{"k8s", "-profile", good, "-target-cpus", "0", "-o", filepath.Join(dir, "m")}, []string{"target-cpus 0", "whole CPUs"}},
 		// run -shards out of range.
 		{"run with -shards -1", []string{"run", "-profile", good, "-results", root, "-target", self, "-shards", "-1"}, []string{"-shards -1"}},
 		// merge needs its profile and folders with shards in them.

@@ -79,6 +79,7 @@ commands:
   verify  check tracing wiring:     otelbench verify [-cmd 'mysvc' -url http://127.0.0.1:8080/items/{id}]
   attack  one shard of a cell's load: otelbench attack -url URL -rate R -duration D -start-at TIME -shard I -shards N -o DIR
   merge   shard folders into a run: otelbench merge -profile FILE [-results DIR] FOLDER…
+  k8s     Kubernetes manifests:     otelbench k8s -profile FILE -shards N [-url URL -service-image IMAGE] -o DIR
 
 "otelbench <command> -h" lists a command's flags.`
 
@@ -107,6 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return attackCmd(ctx, args[1:], stdout, stderr)
 	case "merge":
 		return mergeCmd(ctx, args[1:], stdout, stderr)
+	case "k8s":
+		return k8sCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
