@@ -93,6 +93,7 @@ func (o Options) readerPod() *corev1.Pod {
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
 		ObjectMeta: o.meta(ReaderName, ReaderName, nil),
 		Spec: corev1.PodSpec{
+			SecurityContext: writable(),
 			Containers: []corev1.Container{{
 				Name: "reader", Image: o.ReaderImage,
 				Command:      []string{"sh", "-c", "sleep 2147483647"},
@@ -136,6 +137,8 @@ func (o Options) targetPod(c Cell) *corev1.Pod {
 		VolumeMounts: []corev1.VolumeMount{{Name: "results", MountPath: ResultsMount}},
 	}
 	if s := o.Service; s != nil {
+		// The user's image runs as it was built, and writes no results.
+		target.VolumeMounts = nil
 		target.Image = s.Image
 		env = clone(env)
 		env["PORT"] = strconv.Itoa(s.Port)
@@ -153,10 +156,14 @@ func (o Options) targetPod(c Cell) *corev1.Pod {
 		Spec: corev1.PodSpec{
 			// A target that crashed is a failed cell, never a fresh one.
 			RestartPolicy:                 corev1.RestartPolicyNever,
+			SecurityContext:               writable(),
 			TerminationGracePeriodSeconds: ptr(int64(max(15*time.Second, p.Timeout.D()+5*time.Second).Seconds()) + 5),
 			Containers:                    []corev1.Container{target},
 			Volumes:                       []corev1.Volume{resultsVolume()},
 		},
+	}
+	if o.Service != nil {
+		pod.Spec.SecurityContext, pod.Spec.Volumes = nil, nil
 	}
 	if p.Collector != profile.CollectorOtelcol {
 		pod.Spec.Containers = append(pod.Spec.Containers, corev1.Container{
@@ -222,7 +229,8 @@ func (o Options) attackJob(c Cell) *batchv1.Job {
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: meta.Labels},
 				Spec: corev1.PodSpec{
-					RestartPolicy: corev1.RestartPolicyNever,
+					RestartPolicy:   corev1.RestartPolicyNever,
+					SecurityContext: writable(),
 					Affinity: &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
 						RequiredDuringSchedulingIgnoredDuringExecution: []corev1.PodAffinityTerm{spread(AttackName, true), spread(TargetName, false)},
 					}},
@@ -303,6 +311,15 @@ service:
 func guaranteed(cpu, memory string) corev1.ResourceRequirements {
 	rl := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu), corev1.ResourceMemory: resource.MustParse(memory)}
 	return corev1.ResourceRequirements{Requests: rl, Limits: rl.DeepCopy()}
+}
+
+// imageUser is the user the Dockerfile's images run as; writable runs a
+// pod's containers as it and makes the results volume its group's, so
+// that they can write there whatever the volume's own owner.
+const imageUser = 65532
+
+func writable() *corev1.PodSecurityContext {
+	return &corev1.PodSecurityContext{RunAsUser: ptr(int64(imageUser)), RunAsGroup: ptr(int64(imageUser)), FSGroup: ptr(int64(imageUser))}
 }
 
 func resultsVolume() corev1.Volume {
