@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +13,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/otelbench/otelbench/internal/golden"
 	"github.com/otelbench/otelbench/internal/k8s"
@@ -23,44 +21,16 @@ import (
 )
 
 // decodeStrict decodes YAML documents into the Kubernetes API types by
-// their kind, refusing any field the types do not have.
+// their kind, refusing any field the types do not have (k8s.Decode).
 func decodeStrict(t *testing.T, name string, data []byte) []any {
 	t.Helper()
-	var out []any
-	for i, doc := range bytes.Split(data, []byte("\n---\n")) {
-		js, err := yaml.YAMLToJSONStrict(doc)
-		if err != nil {
-			t.Fatalf("%s: document %d: %v", name, i, err)
-		}
-		var tm struct{ Kind string }
-		if err := json.Unmarshal(js, &tm); err != nil {
-			t.Fatal(err)
-		}
-		var obj any
-		switch tm.Kind {
-		case "Namespace":
-			obj = &corev1.Namespace{}
-		case "PersistentVolumeClaim":
-			obj = &corev1.PersistentVolumeClaim{}
-		case "Pod":
-			obj = &corev1.Pod{}
-		case "Service":
-			obj = &corev1.Service{}
-		case "ConfigMap":
-			obj = &corev1.ConfigMap{}
-		case "Deployment":
-			obj = &appsv1.Deployment{}
-		case "Job":
-			obj = &batchv1.Job{}
-		default:
-			t.Fatalf("%s: document %d: unexpected kind %q", name, i, tm.Kind)
-		}
-		dec := json.NewDecoder(bytes.NewReader(js))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(obj); err != nil {
-			t.Fatalf("%s: document %d (%s): %v", name, i, tm.Kind, err)
-		}
-		out = append(out, obj)
+	objs, err := k8s.Decode(data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	out := make([]any, len(objs))
+	for i, o := range objs {
+		out[i] = o
 	}
 	return out
 }
