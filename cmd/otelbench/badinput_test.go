@@ -103,6 +103,9 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"k8s -url without an image", []string{"k8s", "-profile", good, "-url", "http://x:80/{id}", "-o", filepath.Join(dir, "m")}, []string{"-service-image"}},
 		{"k8s -url without a port", []string{"k8s", "-profile", good, "-url", "http://x/{id}", "-service-image", "i", "-o", filepath.Join(dir, "m")}, []string{"-url", "port"}},
 		{"k8s with fractional target CPUs", []string{"k8s", "-profile", good, "-target-cpus", "0", "-o", filepath.Join(dir, "m")}, []string{"target-cpus 0", "whole CPUs"}},
+		// run -k8s needs its manifests and a kubeconfig that is one.
+		{"run -k8s without manifests", []string{"run", "-profile", good, "-results", root, "-k8s", good}, []string{"-manifests"}},
+		{"run -k8s of no manifests", []string{"run", "-profile", good, "-results", root, "-k8s", good, "-manifests", dir}, []string{"-manifests", "shared.yaml"}},
 		// run -shards out of range.
 		{"run with -shards -1", []string{"run", "-profile", good, "-results", root, "-target", self, "-shards", "-1"}, []string{"-shards -1"}},
 		// merge needs its profile and folders with shards in them.

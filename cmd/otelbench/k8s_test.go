@@ -158,3 +158,25 @@ func checkCellObjects(t *testing.T, objs []any, c runner.PlannedCell, p *profile
 		t.Errorf("cell %s (%s): attack args %q: a trace prefix should be there: %v", c.Dir, c.Variant.Kind, args, traced)
 	}
 }
+
+// TestRunK8sRefusesABadKubeconfig: -k8s names a file that is no
+// kubeconfig: exit 2, naming it, before anything reaches a cluster.
+func TestRunK8sRefusesABadKubeconfig(t *testing.T) {
+	dir := t.TempDir()
+	prof := filepath.Join("..", "..", "profiles", "smoke.yaml")
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"k8s", "-profile", prof, "-run", "x", "-o", dir}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "kubeconfig")
+	if err := os.WriteFile(bad, []byte("not: [a kubeconfig"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"run", "-profile", prof, "-results", filepath.Join(dir, "res"), "-k8s", bad, "-manifests", dir}, &stdout, &stderr)
+	if code := exitCode(err, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "-k8s "+bad) {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "res")); err == nil {
+		t.Error("results were written")
+	}
+}
