@@ -6,23 +6,18 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/otelbench/otelbench/internal/k8s"
-	"github.com/otelbench/otelbench/internal/k8s/drive"
 	"github.com/otelbench/otelbench/internal/profile"
-	"github.com/otelbench/otelbench/internal/results"
-	"github.com/otelbench/otelbench/internal/runner"
 )
 
 // runK8s is `run -k8s KUBECONFIG -manifests DIR`: it drives the manifests
 // that `otelbench k8s` wrote for p on the cluster, one cell at a time,
 // collects the shard folders into resultsRoot/<run>-shards/ and merges
 // them into a run directory (the load alone: the target and the sink in
-// the cluster are not measured by otelbench).
+// the cluster are not measured by otelbench). The driving needs
+// client-go, which more than doubles the binary and its cold build: it
+// is in builds with the k8s tag only (driveK8s; make build-k8s).
 func runK8s(ctx context.Context, p *profile.Profile, kubeconfig, manifests, resultsRoot string, stdout, stderr io.Writer) error {
 	if manifests == "" {
 		return usageError{errors.New("run: -k8s needs -manifests, the directory otelbench k8s wrote")}
@@ -34,51 +29,5 @@ func runK8s(ctx context.Context, p *profile.Profile, kubeconfig, manifests, resu
 	if _, err := os.Stat(kubeconfig); err != nil {
 		return usageError{fmt.Errorf("run: -k8s %s: %w", kubeconfig, unwrapPath(err))}
 	}
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
-	if err != nil {
-		return usageError{fmt.Errorf("run: -k8s %s: %w", kubeconfig, err)}
-	}
-	cs, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return usageError{fmt.Errorf("run: -k8s %s: %w", kubeconfig, err)}
-	}
-	first := m.Cells[0]
-	runName, ns := first.Attack.Labels["otelbench.io/run"], first.Target.Namespace
-	local := filepath.Join(resultsRoot, runName+"-shards")
-	d := &drive.Driver{Client: cs, Manifests: m, RunName: runName, Progress: stderr, Local: local,
-		Copy: drive.ExecCopier{Config: cfg, Client: cs, Namespace: ns, Pod: k8s.ReaderName}}
-	cells, runErr := d.Run(ctx)
-	if err := os.MkdirAll(local, 0o755); err != nil {
-		return err
-	}
-	if err := results.WriteJSON(filepath.Join(local, "k8s.json"), cells); err != nil {
-		return err
-	}
-	var collected []string
-	failed := 0
-	for _, c := range cells {
-		if c.Error != "" {
-			failed++
-			continue
-		}
-		collected = append(collected, c.Collected)
-	}
-	if len(collected) == 0 {
-		return errors.Join(runErr, fmt.Errorf("run: -k8s: no cell completed (see %s)", filepath.Join(local, "k8s.json")))
-	}
-	dir, err := runner.Merge(ctx, runner.MergeOptions{Profile: p, ResultsRoot: resultsRoot, Folders: collected})
-	if err != nil {
-		return errors.Join(runErr, err)
-	}
-	if err := writeReports(dir, stdout); err != nil {
-		return errors.Join(runErr, err)
-	}
-	fmt.Fprintf(stderr, "otelbench: results in %s (the load alone); shard folders and the cluster's record in %s\n", dir, local)
-	if runErr != nil {
-		return interruptedError{fmt.Errorf("%w; the cells measured so far are in %s", runErr, dir)}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d cells failed on the cluster (see %s)", failed, len(cells), filepath.Join(local, "k8s.json"))
-	}
-	return nil
+	return driveK8s(ctx, p, m, kubeconfig, resultsRoot, stdout, stderr)
 }
