@@ -26,6 +26,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	otelcolBin := fs.String("otelcol", "", "collector binary for profiles with `collector: otelcol` (default: $OTELBENCH_OTELCOL, then collector/bin/otelcol)")
 	pin := fs.String("pin", runner.PinAuto, "CPUs: auto (the target on the upper half of the CPUs, otelbench's load generator and sink on the rest, when there are two or more), off, or TARGET/LOADGEN lists such as 1/0")
 	targetCache := fs.String("target-cache", runner.DefaultTargetCache, "directory that keeps the targets built for variants with an sdk_version")
+	kube := fs.String("k8s", "", "a kubeconfig: run the manifests of -manifests (written by otelbench k8s for this profile) on that cluster, one cell at a time")
+	manifests := fs.String("manifests", "", "with -k8s: the directory otelbench k8s wrote")
+	shards := fs.Int("shards", 0, fmt.Sprintf("send each cell's measured attack from N `otelbench attack` processes and merge their results (1–%d; 0: the in-process attacker)", runner.MaxShards))
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -46,7 +49,13 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkDir("-results", *resultsRoot); err != nil {
 		return usageError{fmt.Errorf("run: %w", err)}
 	}
+	if *kube != "" {
+		return runK8s(ctx, p, *kube, *manifests, *resultsRoot, stdout, stderr)
+	}
 	opts := runner.Options{Profile: p, ResultsRoot: *resultsRoot, TargetCache: *targetCache}
+	if opts.Shards, opts.Self, err = shardsFlag(*shards); err != nil {
+		return err
+	}
 	if opts.TargetBin, opts.Service, err = measured.resolve("run", *spans); err != nil {
 		return err
 	}

@@ -116,6 +116,10 @@ func Advise(s *summary.Summary, c predict.Checks, p *profile.Profile) Advice {
 // AdviseWith is Advise with budgets of the caller's.
 func AdviseWith(s *summary.Summary, c predict.Checks, p *profile.Profile, b Budgets) Advice {
 	a := Advice{Schema: Schema, RunID: s.RunID, Profile: s.Profile, Budgets: b, Env: map[string]string{}}
+	if s.LoadOnly() {
+		a.Notes = append(a.Notes, Note{Kind: NoteLoadOnly})
+		return a
+	}
 	a.Candidates = Qualify(s, b, headroomOf(s, &c))
 	a.Choice = Choose(s, a.Candidates)
 	if a.Choice.Pool == PoolNone {

@@ -41,4 +41,8 @@ const (
 	// processor the model describes: the settings are Variant's as
 	// measured, not sized.
 	NoteModelNotApplicable NoteKind = "model-not-applicable"
+	// NoteLoadOnly: the run holds the load generator's view alone (cells
+	// merged from shard folders, summary.Summary.LoadOnly): no cost of
+	// tracing was measured, so there are no settings.
+	NoteLoadOnly NoteKind = "load-only"
 )

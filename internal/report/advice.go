@@ -24,7 +24,11 @@ func recommendation(d *doc, a advise.Advice) {
 // adviceBody writes an advice into a section.
 func adviceBody(sec *section, a advise.Advice) {
 	if !a.Measured {
-		sec.items(item{text: adviceNoteText(advise.Note{Kind: advise.NoteNothingMeasured}), warn: true})
+		n := advise.Note{Kind: advise.NoteNothingMeasured}
+		if hasNote(a, advise.NoteLoadOnly) {
+			n.Kind = advise.NoteLoadOnly
+		}
+		sec.items(item{text: adviceNoteText(n), warn: true})
 		return
 	}
 	sec.para(basisText(a))

@@ -15,7 +15,11 @@ import (
 func answer(d *doc, a advise.Advice) {
 	sec := d.newSection(secAnswer, "Answer")
 	if !a.Measured {
-		sec.items(item{text: "No settings: nothing instrumented was measured in this run (n/a), so there is nothing to recommend from. Run it to the end, or see why its cells failed.", warn: true})
+		text := "No settings: nothing instrumented was measured in this run (n/a), so there is nothing to recommend from. Run it to the end, or see why its cells failed."
+		if hasNote(a, advise.NoteLoadOnly) {
+			text = "No settings: this run holds the load generator's view alone (cells merged from shard folders), so the target's CPU, memory and spans were not measured (n/a) and there is nothing to recommend from; its latency and rates below are measured."
+		}
+		sec.items(item{text: text, warn: true})
 		return
 	}
 	sec.para(answerLead(a))

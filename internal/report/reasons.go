@@ -220,6 +220,8 @@ func adviceNoteText(n advise.Note) string {
 	switch n.Kind {
 	case advise.NoteNothingMeasured:
 		return "nothing instrumented was measured: no settings (n/a)"
+	case advise.NoteLoadOnly:
+		return "only the load was measured (cells merged from shard folders, without the target's CPU, memory or spans): no settings (n/a)"
 	case advise.NoteNothingQualified:
 		return fmt.Sprintf("no measured variant met the budgets: these settings start from %s, which missed them by least; see the misses and the noise floor in the Answer", n.Variant)
 	case advise.NoteBlockingOnly:

@@ -34,6 +34,7 @@ func runDoc(a *analysis.Analysis) *doc {
 	}
 	versionsSection(d, s)
 	accounting(d, s)
+	shardsSection(d, s)
 	recoveryTable(d, s)
 	modelSection(d, a.Checks)
 	rulesSection(d, a.Rules)
@@ -117,8 +118,14 @@ func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
 			continue
 		}
 		lat.rows = append(lat.rows, latencyCells(name, r))
-		change.rows = append(change.rows, changeCells(name, r))
-		cost.rows = append(cost.rows, costCells(name, r))
+		if r.LoadOnly {
+			// Latency is the load generator's; the rest is the target's.
+			change.rows = append(change.rows, loadOnlyChangeCells(name, r))
+			cost.rows = append(cost.rows, padded(len(costHeader), name, loadOnlyNA))
+		} else {
+			change.rows = append(change.rows, changeCells(name, r))
+			cost.rows = append(cost.rows, costCells(name, r))
+		}
 		harness.rows = append(harness.rows, harnessCells(name, r))
 	}
 	sec.addTable(lat)
@@ -239,7 +246,7 @@ func spanCells(r summary.Row) spanCellsOf {
 func blockingTable(rs summary.RateSummary) (table, bool) {
 	t := table{header: blockingHeader}
 	for _, row := range rs.Rows {
-		if row.Kind == profile.KindNone || row.Reps == 0 {
+		if row.Kind == profile.KindNone || row.Reps == 0 || row.LoadOnly {
 			continue
 		}
 		b := row.Blocking

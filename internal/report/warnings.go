@@ -34,6 +34,9 @@ var kindLabels = map[summary.WarningKind]string{
 	summary.WarnSDKQueueDisagrees:    "the SDK's queue disagrees",
 	summary.WarnSDKDropsDisagree:     "the SDK's drop count disagrees",
 	summary.WarnSinkExporterDisagree: "the sink and the exporter disagree",
+	summary.WarnShardBehind:          "shard behind its rate",
+	summary.WarnShardSkew:            "shard started off the common start",
+	summary.WarnLoadOnly:             "only the load measured",
 }
 
 // kindWhy says, once per group, what a kind of warning means for the
@@ -49,6 +52,8 @@ var kindWhy = map[summary.WarningKind]string{
 	summary.WarnNoBaseline:        "no overhead can be given there",
 	summary.WarnDropsUnknown:      "turn on the variant option observability to count drops with the SDK's own counter",
 	summary.WarnSpansPerRequest:   "leave -spans out: each cell measures it from the traces that arrive",
+	summary.WarnShardBehind:       "that attack process could not send its share (its CPUs, or the network to the target): the cell's load was lower than asked in its part of the schedule",
+	summary.WarnShardSkew:         "its requests were sent that much off the common schedule (latency from the intended send time counts it); on several machines, check their clocks (NTP)",
 }
 
 // warningGroups turns warnings into one item per kind, in the order kinds
@@ -117,6 +122,8 @@ func groupFigures(k summary.WarningKind, g []summary.Warning) string {
 		return fmt.Sprintf("%s, up to %.2f%% of requests (first error: %s): %s", count(len(g), "row"), 100*worst, g[0].Detail, where)
 	case summary.WarnCellsMissing:
 		return fmt.Sprintf("%d of %d planned cells (run %s)", g[0].N, g[0].Of, g[0].Detail)
+	case summary.WarnLoadOnly:
+		return fmt.Sprintf("%d of %d cells were merged from shard folders without the target or the sink: their latency and rates are measured; CPU per request, memory and spans are n/a", g[0].N, g[0].Of)
 	}
 	return fmt.Sprintf("%s: %s", count(len(g), unitOf(g[0])), where)
 }
@@ -226,6 +233,12 @@ func warningClause(w summary.Warning) string {
 			failed = w.Parts[0]
 		}
 		return fmt.Sprintf("the sink received %d distinct spans but the exporter reports %d exported (and %d failed)", w.N, w.Of, failed)
+	case summary.WarnShardBehind:
+		return fmt.Sprintf("shard %d sent %.1f/s of the %.1f/s asked of it", w.N, w.Value, w.Limit)
+	case summary.WarnShardSkew:
+		return fmt.Sprintf("shard %d started %s from the common start (limit ±%s)", w.N, skewText(w.Value), skewText(w.Limit))
+	case summary.WarnLoadOnly:
+		return fmt.Sprintf("%d of %d cells hold the load alone: the target and the sink were not measured", w.N, w.Of)
 	}
 	return fmt.Sprintf("%s (%v)", w.Kind, w)
 }
@@ -277,6 +290,10 @@ func shortFigure(w summary.Warning) string {
 		return fmt.Sprintf("%d repetition(s)", w.N)
 	case summary.WarnResultsUnreadable:
 		return w.Detail
+	case summary.WarnShardBehind:
+		return fmt.Sprintf("shard %d at %.1f/s of %.1f/s", w.N, w.Value, w.Limit)
+	case summary.WarnShardSkew:
+		return fmt.Sprintf("shard %d %s", w.N, skewText(w.Value))
 	}
 	return warningClause(w)
 }

@@ -42,6 +42,15 @@ type Cell struct {
 	// Timeline is the measured attack bucket by bucket, for faults and
 	// bursts that come and go within it.
 	Timeline *Timeline `json:"timeline,omitempty"`
+	// Shards holds each attack process's own record when the cell's load
+	// came from several (run -shards, merge); nil for the in-process
+	// attacker. Load is then over the merged results of all of them.
+	Shards []Shard `json:"shards,omitempty"`
+	// LoadOnly says the cell holds the load generator's view alone: it was
+	// put together from shard folders (otelbench merge) with nothing of
+	// the target or the sink, so Target, CPU, Spans, OnEnd, Export and
+	// Alloc were not measured and are empty, never zero measurements.
+	LoadOnly bool `json:"load_only,omitempty"`
 }
 
 // Timeline is the measured attack in fixed buckets of send time, and what

@@ -178,6 +178,14 @@ func (cr *cellRun) keep(res *vegeta.Result) {
 func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	p := r.opts.Profile
 	r.prepareLoad(cr)
+	var shards *shardSet // started before the warm-up (shards.go)
+	if r.opts.Shards > 0 {
+		var err error
+		if shards, err = r.startShards(ctx, cr); err != nil {
+			return err
+		}
+		defer shards.kill()
+	}
 	if w := p.Warmup.D(); w > 0 {
 		wmax := p.WarmupMax.D()
 		if wmax == 0 {
@@ -189,6 +197,9 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 		})
 		l := &cr.cell.Load
 		l.Warmup, l.WarmupSettled, l.WarmupWindows = wr.Duration, wr.Settled, wr.Windows
+	}
+	if shards != nil {
+		return r.attackShards(ctx, cr, shards)
 	}
 	out, err := createResults(filepath.Join(cr.dir, results.ResultsGob))
 	if err != nil {

@@ -53,6 +53,12 @@ type Options struct {
 	// TargetCache keeps the targets built against a variant's sdk_version
 	// (DefaultTargetCache when empty; see package targetbuild).
 	TargetCache string
+	// Shards, when above 0, sends each cell's measured attack from that
+	// many `Self attack` processes instead of the in-process attacker, and
+	// merges their results (shards.go); at most MaxShards.
+	Shards int
+	// Self is the otelbench executable the shards run.
+	Self string
 }
 
 // Runner measures one profile.
@@ -75,6 +81,9 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		opts.StartTimeout = 15 * time.Second
 	}
 	p := opts.Profile
+	if err := opts.checkShards(); err != nil {
+		return "", err
+	}
 	if opts.Service != nil {
 		if err := opts.Service.Validate(); err != nil {
 			return "", err

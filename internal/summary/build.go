@@ -81,6 +81,12 @@ func Build(l *results.Loaded) (*Summary, error) {
 	}
 	s.Trends = trends(s, p)
 	windows := p.Sink.FaultWindows()
+	loadOnly := 0
+	defer func() {
+		if loadOnly > 0 {
+			s.Warnings = append(s.Warnings, Warning{Kind: WarnLoadOnly, N: int64(loadOnly), Of: int64(len(l.Cells))})
+		}
+	}()
 	for _, c := range l.Cells {
 		if c.Status == results.StatusFailed {
 			w := Warning{Kind: WarnCellFailed, Cell: c.Dir, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Detail: c.Error}
@@ -95,6 +101,13 @@ func Build(l *results.Loaded) (*Summary, error) {
 		var tl *results.Timeline
 		if r := raws[c.Dir]; r.raw != nil {
 			tl = r.raw.timeline
+		}
+		if sc, ok := shardCell(c); ok {
+			s.Shards = append(s.Shards, sc)
+		}
+		if c.LoadOnly {
+			loadOnly++
+			continue // no spans were counted: nothing to account for
 		}
 		a := account(c, tl, windows, p.Duration.D())
 		s.Accounting = append(s.Accounting, a)
@@ -284,6 +297,8 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 		row.PerRep.AllocObjects = append(row.PerRep.AllocObjects, float64(a.Objects)/float64(n))
 	}
 	addHarness(row, acc, c)
+	row.Warnings = append(row.Warnings, shardWarnings(c)...)
+	row.LoadOnly = row.LoadOnly || c.LoadOnly
 	row.PeakRSS = max(row.PeakRSS, c.CPU.PeakRSS)
 	addSpans(&row.Spans, c.Spans)
 	acc.matchedAll = acc.matchedAll && c.Spans.Matched

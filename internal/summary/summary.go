@@ -51,6 +51,9 @@ type Summary struct {
 	// Accounting is the span accounting of every measured cell, in run
 	// order.
 	Accounting []Account `json:"accounting,omitempty"`
+	// Shards are the attack processes of every sharded cell, in run
+	// order; empty when the in-process attacker sent every cell's load.
+	Shards []ShardCell `json:"shards,omitempty"`
 	// Trends set the variants that differ only in their OpenTelemetry
 	// releases side by side, per rate (see Trend); empty when no two
 	// variants do.
@@ -141,6 +144,10 @@ type Row struct {
 	// Control marks a further variant of kind none: an A/A control whose
 	// difference from the baseline is the noise floor of the measurement.
 	Control bool `json:"control,omitempty"`
+	// LoadOnly says the row's cells hold the load generator's view alone
+	// (results.Cell.LoadOnly): its latency and rates are measured, its
+	// target CPU, memory and spans are not.
+	LoadOnly bool `json:"load_only,omitempty"`
 	// Reps counts the repetitions measured; Failed those whose target
 	// failed or whose raw results could not be read.
 	Reps   int `json:"reps"`
