@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -203,4 +204,48 @@ func TestServicesVerify(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestServicesTune tunes the Node.js service as README says to: tune
+// measures its spans per request, learns its SDK, measures the SDK's
+// defaults first in a small grid rather than the Go model's candidates,
+// and finishes with a confirmation.
+func TestServicesTune(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a real service in another language")
+	}
+	root := testsvc.Require(t, testsvc.Node)
+	spec := testsvc.MustLookup(t, root, testsvc.Node, testsvc.Default)
+	start := time.Now()
+	stdout, stderr, code := runOtelbench(t, 6*time.Minute, "tune", "-rate", "150", "-latency", "2ms", "-budget-p99", "100",
+		"-duration", "2s", "-seed", "3", "-format", "json", "-results", t.TempDir(), "-q",
+		"-cmd", spec.Command(), "-url", spec.URL)
+	if code != exitOK {
+		t.Fatalf("tune exited %d after %v\nstdout:\n%s\nstderr:\n%s", code, time.Since(start), stdout, stderr)
+	}
+	var res struct {
+		SpansPerRequest int    `json:"spans_per_request"`
+		Measured        bool   `json:"spans_measured"`
+		Language        string `json:"language"`
+		Grid            bool   `json:"grid"`
+		Plan            []struct {
+			Name string `json:"name"`
+		} `json:"plan"`
+		ConfirmRun string `json:"confirm_run"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("tune -format json: %v\n%s", err, stdout)
+	}
+	if res.SpansPerRequest != 3 || !res.Measured || res.Language != "nodejs" || !res.Grid {
+		t.Errorf("tune saw %d spans per request (measured %v), SDK %q, grid %v; want 3 measured, nodejs, a grid",
+			res.SpansPerRequest, res.Measured, res.Language, res.Grid)
+	}
+	if len(res.Plan) < 2 || res.Plan[0].Name != "defaults" {
+		t.Errorf("the plan %+v: want the SDK's defaults first, then others", res.Plan)
+	}
+	if res.ConfirmRun == "" {
+		t.Errorf("no confirmation was run:\n%s", stdout)
+	}
+	t.Logf("tune took %v", time.Since(start))
+	assertNoTargets(t)
 }

@@ -155,14 +155,20 @@ type Alloc struct {
 
 // CPU is the target's resource use, from the operating system.
 type CPU struct {
-	// Window is CPU time (user+sys, all threads) during the measured attack.
+	// Window is CPU time (user+sys, all threads) during the measured
+	// attack, of the target and of the processes it started that ran to
+	// the end of it (its process group).
 	Window time.Duration `json:"window_ns"`
 	// User and Sys cover the target's whole life, from its rusage.
 	User time.Duration `json:"user_ns"`
 	Sys  time.Duration `json:"sys_ns"`
 	// PeakRSS is the target's peak resident set size (VmHWM) up to the end of
-	// the measured attack.
+	// the measured attack; with several Processes, the sum of each one's
+	// peak.
 	PeakRSS int64 `json:"peak_rss_bytes"`
+	// Processes is how many processes of the target's group PeakRSS
+	// covers (0 in results from before it was recorded: one).
+	Processes int `json:"processes,omitempty"`
 }
 
 // Receipt is how a cell's spans reached the embedded sink: the protocols

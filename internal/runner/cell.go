@@ -209,7 +209,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	var successes uint64
 	pid := cr.t.Pid()
 	alloc0, alloc0OK := r.allocsAt(ctx, cr)
-	cpu0, cpuErr := processCPU(pid)
+	cpu0, cpuErr := groupCPU(pid)
 	self0 := selfCPU()
 	cr.ld.duration, cr.ld.burst = p.Duration.D(), p.Burst
 	// The sink's fault windows and arrivals are relative to the start of the
@@ -230,7 +230,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 		out.add(res)
 	})
 	r.recv.stopTimeline()
-	cpu1, cpuErr1 := processCPU(pid)
+	cpu1, cpuErr1 := groupCPU(pid)
 	alloc1, alloc1OK := r.allocsAt(ctx, cr)
 	cr.cell.Alloc = allocDuring(alloc0, alloc1, alloc0OK && alloc1OK)
 	cr.cell.Load.LoadGenCPU = selfCPU() - self0
@@ -248,7 +248,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 // final metrics) and records how it ended.
 func (r *Runner) stopCell(cr *cellRun) {
 	t, tc := cr.t, &cr.cell.Target
-	peak, rssErr := peakRSS(t.Pid())
+	peak, procs, rssErr := groupPeakRSS(t.Pid())
 	tc.ShutdownTime, cr.stopErr = t.stop(r.shutdownTimeout() + 5*time.Second)
 	tc.ExitCode = t.State().ExitCode()
 	if err := t.Err(); err != nil {
@@ -265,7 +265,7 @@ func (r *Runner) stopCell(cr *cellRun) {
 	}
 	cr.cell.CPU.User, cr.cell.CPU.Sys = t.rusage()
 	if rssErr == nil {
-		cr.cell.CPU.PeakRSS = peak
+		cr.cell.CPU.PeakRSS, cr.cell.CPU.Processes = peak, procs
 	}
 }
 

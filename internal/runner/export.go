@@ -40,12 +40,13 @@ func (f fixedEndpoint) Endpoint(string) string { return f.endpoint }
 // without what it passes on from this machine.
 func VariantEnv(p *profile.Profile, v profile.Variant, endpoint string, service bool) map[string]string {
 	r := &Runner{opts: Options{Profile: p}, recv: fixedEndpoint{endpoint: endpoint}}
-	if !service {
-		return r.targetEnv(v)
-	}
-	// What serviceEnv passes on from this machine (svcenv.Inherited) is
+	// What the runner passes on from this machine (svcenv.Inherited) is
 	// left out: a target on another machine has its own. PORT is the
 	// caller's to set.
+	if !service {
+		return svcenv.Own(r.targetEnv(v))
+	}
+	r.opts.Service = &Service{}
 	return svcenv.Own(r.serviceEnv(v, 0))
 }
 

@@ -8,8 +8,8 @@ import (
 // checkFit refuses, before anything is written or started, variant options
 // that the service measured cannot honour, as a *profile.Error at the key:
 // a user's service (-cmd) is configured only through the standard
-// variables, and no variable sets blocking or rebuilds it against another
-// SDK release; the bundled Go target has no OTLP/HTTP JSON exporter (the Go
+// variables, and no variable selects a simple processor, sets blocking or
+// rebuilds it against another SDK release; the bundled Go target has no OTLP/HTTP JSON exporter (the Go
 // SDK ships none).
 func checkFit(p *profile.Profile, svc *Service) error {
 	for _, v := range p.Variants {
@@ -18,6 +18,9 @@ func checkFit(p *profile.Profile, svc *Service) error {
 		case svc != nil && v.Blocking:
 			return p.KeyError(key("blocking"),
 				"no standard variable makes a batch processor block, so otelbench cannot set it on your own service (-cmd); configure blocking in its code and measure that build, or measure the bundled target")
+		case svc != nil && v.Kind == profile.KindSync && len(v.ExtraEnv) == 0:
+			return p.KeyError(key("kind"),
+				"no standard variable selects a simple (synchronous) span processor, so on your own service (-cmd) this variant would measure whatever processor its code builds; give the variable your service reads to choose it in env: (e.g. env: {SVC_PROCESSOR: simple}), or measure the bundled target")
 		case svc != nil && v.SDKVersion != "":
 			return p.KeyError(key("sdk_version"),
 				"otelbench cannot rebuild your own service (-cmd) against another SDK release; remove sdk_version or measure the bundled target")

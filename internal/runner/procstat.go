@@ -111,3 +111,83 @@ func peakRSS(pid int) (int64, error) {
 	}
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
 }
+
+// groupMembers returns the processes of the process group that leader
+// leads (the target runs in a group of its own), leader first; just leader
+// when it leads none (a process in another's group, such as otelbench
+// itself in a test). A service that forks workers (gunicorn, uvicorn
+// --workers, Node's cluster) is measured with them this way.
+func groupMembers(leader int) []int {
+	members := []int{leader}
+	if pgrp, err := processGroup(leader); err != nil || pgrp != leader {
+		return members
+	}
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		return members
+	}
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil || pid == leader {
+			continue
+		}
+		if pgrp, err := processGroup(pid); err == nil && pgrp == leader {
+			members = append(members, pid)
+		}
+	}
+	return members
+}
+
+// processGroup reads the process group of pid from /proc/PID/stat.
+func processGroup(pid int) (int, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(data)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	// After the name: state, ppid, pgrp.
+	f := strings.Fields(s[i+1:])
+	if len(f) < 3 {
+		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	return strconv.Atoi(f[2])
+}
+
+// groupCPU is processCPU summed over groupMembers(leader): the CPU time of
+// the target and of every process it started that is still running. A
+// member that ended in between is not counted (its time goes to its parent
+// only when reaped, as cutime, which processCPU does not read).
+func groupCPU(leader int) (time.Duration, error) {
+	sum, err := processCPU(leader)
+	if err != nil {
+		return 0, err
+	}
+	for _, pid := range groupMembers(leader)[1:] {
+		if d, err := processCPU(pid); err == nil {
+			sum += d
+		}
+	}
+	return sum, nil
+}
+
+// groupPeakRSS is peakRSS summed over groupMembers(leader), with how many
+// processes it covers: for one process its peak, for several the sum of
+// each one's peak, an upper bound of their peak together.
+func groupPeakRSS(leader int) (int64, int, error) {
+	sum, err := peakRSS(leader)
+	if err != nil {
+		return 0, 0, err
+	}
+	n := 1
+	for _, pid := range groupMembers(leader)[1:] {
+		if b, err := peakRSS(pid); err == nil {
+			sum += b
+			n++
+		}
+	}
+	return sum, n, nil
+}
