@@ -46,18 +46,9 @@ func processCPU(pid int) (time.Duration, error) {
 // statCPU reads utime+stime from /proc/PID/stat (clock ticks of 10 ms: Linux
 // fixes USER_HZ at 100 on every architecture Go supports).
 func statCPU(pid int) (time.Duration, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid, 13)
 	if err != nil {
 		return 0, err
-	}
-	s := string(data)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
 	}
 	ut, err1 := strconv.ParseInt(f[11], 10, 64)
 	st, err2 := strconv.ParseInt(f[12], 10, 64)
@@ -140,21 +131,31 @@ func groupMembers(leader int) []int {
 
 // processGroup reads the process group of pid from /proc/PID/stat.
 func processGroup(pid int) (int, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	// After the name: state, ppid, pgrp.
+	f, err := statFields(pid, 3)
 	if err != nil {
 		return 0, err
+	}
+	return strconv.Atoi(f[2])
+}
+
+// statFields returns the fields of /proc/PID/stat after the command name
+// (which may hold spaces and parentheses), at least n of them.
+func statFields(pid, n int) ([]string, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, err
 	}
 	s := string(data)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+		return nil, fmt.Errorf("unexpected /proc/%d/stat", pid)
 	}
-	// After the name: state, ppid, pgrp.
 	f := strings.Fields(s[i+1:])
-	if len(f) < 3 {
-		return 0, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	if len(f) < n {
+		return nil, fmt.Errorf("unexpected /proc/%d/stat", pid)
 	}
-	return strconv.Atoi(f[2])
+	return f, nil
 }
 
 // groupCPU is processCPU summed over groupMembers(leader): the CPU time of
