@@ -66,6 +66,7 @@ func Build(l *results.Loaded) (*Summary, error) {
 	}
 	raws := readCells(l, p)
 	s.Variants = variantInfos(l, p)
+	s.Warnings = append(s.Warnings, timeoutUnitWarnings(p, s.Variants)...)
 	rates := slices.Clone(p.Rates)
 	slices.Sort(rates)
 	for _, rate := range slices.Compact(rates) {
