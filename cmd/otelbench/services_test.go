@@ -84,6 +84,11 @@ func TestServicesRun(t *testing.T) {
 			if !strings.Contains(stdout, tc.want) || strings.Contains(stdout, "adds up: yes") {
 				t.Errorf("the report does not name the transport %s, or claims an outside cell adds up:\n%s", tc.want, stdout)
 			}
+			// What a service does not expose is said once per rate, not as
+			// a table of n/a rows.
+			if n := strings.Count(stdout, "Time the request path waited on span export: n/a (not measured"); n != 1 || strings.Contains(stdout, "OnEnd p50") {
+				t.Errorf("the export wait, which the service does not expose, is said %d times (want once, with no table):\n%s", n, stdout)
+			}
 		})
 	}
 }

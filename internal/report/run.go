@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/analysis"
@@ -134,9 +135,15 @@ func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
 	sec.addTable(cost)
 	sec.para("What otelbench itself spent beside the target (its load generator and embedded sink), and how long each cell warmed up:")
 	sec.addTable(harness)
-	if bt, ok := blockingTable(rs); ok {
+	switch bt, unmeasured := blockingTable(rs); {
+	case len(bt.rows) > 0:
 		sec.para("Time the request path waited on span export:")
 		sec.addTable(bt)
+		if len(unmeasured) > 0 {
+			sec.para(fmt.Sprintf("Time the request path waited on span export is n/a for %s: the service exposes no OnEnd or export histogram.", strings.Join(unmeasured, ", ")))
+		}
+	case len(unmeasured) > 0:
+		sec.para("Time the request path waited on span export: n/a (not measured: the service exposes no OnEnd or export histogram).")
 	}
 	notes = append(notes, rateNotes(rs)...)
 	if len(notes) > 0 {
@@ -242,8 +249,10 @@ func spanCells(r summary.Row) spanCellsOf {
 	return c
 }
 
-// blockingTable lays out how long requests waited on span export at one rate.
-func blockingTable(rs summary.RateSummary) (table, bool) {
+// blockingTable lays out how long requests waited on span export at one
+// rate, and names the variants whose service measured none of it.
+func blockingTable(rs summary.RateSummary) (table, []string) {
+	var unmeasured []string
 	t := table{header: blockingHeader}
 	for _, row := range rs.Rows {
 		if row.Kind == profile.KindNone || row.Reps == 0 || row.LoadOnly {
@@ -252,7 +261,7 @@ func blockingTable(rs summary.RateSummary) (table, bool) {
 		b := row.Blocking
 		if row.OnEndCount == 0 && row.Exports.Count == 0 {
 			// A service that exposes neither histogram: nothing measured.
-			t.rows = append(t.rows, padded(len(blockingHeader), row.Variant, "n/a (not measured: the service exposes no OnEnd or export histogram)"))
+			unmeasured = append(unmeasured, row.Variant)
 			continue
 		}
 		lock := ""
@@ -269,7 +278,7 @@ func blockingTable(rs summary.RateSummary) (table, bool) {
 		}
 		t.rows = append(t.rows, append(append([]string{row.Variant}, onEnd...), lock, export))
 	}
-	return t, len(t.rows) > 0
+	return t, unmeasured
 }
 
 // padded returns a row of n cells starting with the given ones.
