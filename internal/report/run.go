@@ -84,7 +84,7 @@ var (
 	latencyHeader  = []string{"variant", "rate ach/req", "p50", "p90", "p99", "p99.9", "max", "p99 of reps", "p99 intended"}
 	changeHeader   = []string{"variant", "Δp50", "Δp99", "CPU/req", "ΔCPU"}
 	costHeader     = []string{"variant", "peak RSS", "spans ended", "received", "lost", "loss", "traces missing", "OnEnd p99"}
-	harnessHeader  = []string{"variant", "otelbench CPU/req", "of its CPUs", "sink CPU/span", "warm-up"}
+	harnessHeader  = []string{"variant", "otelbench CPU/req", "of its CPUs", "sink CPU/span", "others' CPU", "warm-up"}
 	blockingHeader = []string{"variant", "OnEnd p50", "OnEnd p99", "OnEnd max", "wait/req", "share of latency", "lock wait/span", "export mean"}
 )
 
@@ -133,7 +133,7 @@ func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
 	sec.para("Against the baseline:")
 	sec.addTable(change)
 	sec.addTable(cost)
-	sec.para("What otelbench itself spent beside the target (its load generator and embedded sink), and how long each cell warmed up:")
+	sec.para("What otelbench itself spent beside the target (its load generator and embedded sink), what anything else on the machine used (the busiest repetition's share of all CPUs), and how long each cell warmed up:")
 	sec.addTable(harness)
 	switch bt, unmeasured := blockingTable(rs); {
 	case len(bt.rows) > 0:
@@ -199,7 +199,11 @@ func harnessCells(name string, r summary.Row) []string {
 	if h.LoadGenCPUPerRequest > 0 {
 		gen, share = dur(h.LoadGenCPUPerRequest), fmt.Sprintf("%.0f%%", 100*h.LoadGenShare)
 	}
-	return []string{name, gen, share, sinkCPU, warm}
+	others := "n/a"
+	if h.OtherKnown {
+		others = fmt.Sprintf("%.0f%%", 100*h.OtherShare)
+	}
+	return []string{name, gen, share, sinkCPU, others, warm}
 }
 
 func costCells(name string, r summary.Row) []string {

@@ -38,6 +38,7 @@ var kindLabels = map[summary.WarningKind]string{
 	summary.WarnShardSkew:            "shard started off the common start",
 	summary.WarnLoadOnly:             "only the load measured",
 	summary.WarnTimeoutSeconds:       "exporter timeout read in seconds",
+	summary.WarnMachineShared:        "the machine was shared",
 }
 
 // kindWhy says, once per group, what a kind of warning means for the
@@ -54,6 +55,7 @@ var kindWhy = map[summary.WarningKind]string{
 	summary.WarnDropsUnknown:      "turn on the variant option observability to count drops with the SDK's own counter",
 	summary.WarnSpansPerRequest:   "leave -spans out: each cell measures it from the traces that arrive",
 	summary.WarnShardBehind:       "that attack process could not send its share (its CPUs, or the network to the target): the cell's load was lower than asked in its part of the schedule",
+	summary.WarnMachineShared:     "other work on the machine competed with the target and otelbench in those repetitions: their CPU and latency include its interference (stop it, or compare with the A/A control's spread)",
 	summary.WarnTimeoutSeconds:    "the profile writes the timeout in milliseconds, as the specification has it, so the exporter waited 1000 times longer than asked; for this SDK leave exporter_timeout out and give the seconds with -env OTEL_EXPORTER_OTLP_TIMEOUT=S",
 	summary.WarnShardSkew:         "its requests were sent that much off the common schedule (latency from the intended send time counts it); on several machines, check their clocks (NTP)",
 }
@@ -241,6 +243,8 @@ func warningClause(w summary.Warning) string {
 		return fmt.Sprintf("shard %d started %s from the common start (limit ±%s)", w.N, skewText(w.Value), skewText(w.Limit))
 	case summary.WarnLoadOnly:
 		return fmt.Sprintf("%d of %d cells hold the load alone: the target and the sink were not measured", w.N, w.Of)
+	case summary.WarnMachineShared:
+		return fmt.Sprintf("other work used %.0f%% of the machine's %d CPUs (limit %.0f%%)", 100*w.Value, w.N, 100*w.Limit)
 	case summary.WarnTimeoutSeconds:
 		return fmt.Sprintf("%s set OTEL_EXPORTER_OTLP_TIMEOUT=%.0f (ms), but the %s SDK's exporter reads it in seconds: %.0f s", w.Variant, w.Value, w.Detail, w.Value)
 	}

@@ -129,6 +129,13 @@ type Load struct {
 	// collector, or an older run).
 	SinkCPU   time.Duration `json:"sink_cpu_ns,omitempty"`
 	SinkSpans int64         `json:"sink_spans,omitempty"`
+	// OtherCPU is the CPU time the machine spent during the attack on
+	// anything but the target and otelbench (other processes, the kernel's
+	// own threads, time stolen by a hypervisor), from /proc/stat, of
+	// MachineCPUs; OtherCPUKnown says it was measured.
+	OtherCPU      time.Duration `json:"other_cpu_ns,omitempty"`
+	OtherCPUKnown bool          `json:"other_cpu_known,omitempty"`
+	MachineCPUs   int           `json:"machine_cpus,omitempty"`
 	// TraceParent says whether every request carried a sampled traceparent.
 	TraceParent bool `json:"traceparent"`
 }

@@ -211,6 +211,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	alloc0, alloc0OK := r.allocsAt(ctx, cr)
 	cpu0, cpuErr := groupCPU(pid)
 	self0 := selfCPU()
+	busy0, _, busyErr := machineBusy()
 	cr.ld.duration, cr.ld.burst = p.Duration.D(), p.Burst
 	// The sink's fault windows and arrivals are relative to the start of the
 	// measured attack; the timeline buckets the results from the same instant.
@@ -231,6 +232,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	})
 	r.recv.stopTimeline()
 	cpu1, cpuErr1 := groupCPU(pid)
+	busy1, ncpu, busyErr1 := machineBusy()
 	alloc1, alloc1OK := r.allocsAt(ctx, cr)
 	cr.cell.Alloc = allocDuring(alloc0, alloc1, alloc0OK && alloc1OK)
 	cr.cell.Load.LoadGenCPU = selfCPU() - self0
@@ -240,6 +242,13 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	fillLoad(&cr.cell.Load, &m, successes, cr.plan.rate, cr.ids != nil)
 	if cpuErr == nil && cpuErr1 == nil {
 		cr.cell.CPU.Window = cpu1 - cpu0
+		if busyErr == nil && busyErr1 == nil {
+			// What the machine did beside the target and otelbench, at
+			// /proc/stat's 10 ms resolution per CPU: never below zero.
+			other := max(busy1-busy0-cr.cell.CPU.Window-cr.cell.Load.LoadGenCPU, 0)
+			cr.cell.Load.OtherCPU, cr.cell.Load.OtherCPUKnown = other, true
+			cr.cell.Load.MachineCPUs = ncpu
+		}
 	}
 	return nil
 }

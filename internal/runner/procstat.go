@@ -192,3 +192,36 @@ func groupPeakRSS(leader int) (int64, int, error) {
 	}
 	return sum, n, nil
 }
+
+// machineBusy returns the CPU time every CPU of the machine has spent busy
+// so far (user, nice, system, irq, softirq and steal from the "cpu" line of
+// /proc/stat, in 10 ms ticks), to tell how much of it went to processes
+// other than the target and otelbench during a cell, and how many CPUs
+// the machine has (its "cpuN" lines).
+func machineBusy() (time.Duration, int, error) {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	line, rest, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0, fmt.Errorf("unexpected /proc/stat: %q", line)
+	}
+	cpus := 0
+	for _, l := range strings.Split(rest, "\n") {
+		if strings.HasPrefix(l, "cpu") {
+			cpus++
+		}
+	}
+	var ticks int64
+	// user nice system idle iowait irq softirq steal: all but idle and iowait.
+	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+		n, err := strconv.ParseInt(f[i], 10, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("unexpected /proc/stat: %q", line)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, cpus, nil
+}

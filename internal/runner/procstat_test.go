@@ -205,3 +205,23 @@ func TestGroupCPUCountsWorkers(t *testing.T) {
 		t.Errorf("groupMembers(self) = %v, want self alone", m)
 	}
 }
+
+// TestMachineBusy checks that the machine's busy time grows across a busy
+// loop of this process, by at least most of what the loop used (the
+// counter has 10 ms ticks), and that the CPUs are counted.
+func TestMachineBusy(t *testing.T) {
+	busy0, cpus, err := machineBusy()
+	if err != nil {
+		t.Skipf("no /proc/stat: %v", err)
+	}
+	self0 := selfCPU()
+	burnCPU(t, 200*time.Millisecond)
+	busy1, _, err := machineBusy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := selfCPU() - self0
+	if cpus < 1 || busy1-busy0 < used-50*time.Millisecond {
+		t.Errorf("machine busy %v across a loop that used %v, %d CPUs: want at least the loop's time", busy1-busy0, used, cpus)
+	}
+}

@@ -28,6 +28,10 @@ const (
 	// LoadGenCPUShare: above this share of a core, otelbench itself (vegeta
 	// and the embedded sink) may be what limits the measurement.
 	LoadGenCPUShare = 0.90
+	// OtherCPUShare: above this share of the machine's CPUs used by
+	// anything but the target and otelbench during a repetition's attack,
+	// the machine was shared, and that repetition competed with it.
+	OtherCPUShare = 0.10
 )
 
 // Build aggregates a loaded run. Cells that failed, and cells whose raw
@@ -210,6 +214,7 @@ type rowAcc struct {
 	onEnd, exports         results.Histogram
 	onEndMixed, exMixed    bool
 	loadGenCPU, sinkCPU    time.Duration
+	otherUnknown           bool
 	sinkSpans              int64
 	matchedAll             bool
 	sinkLost, accLost      int64
@@ -290,6 +295,7 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 	row.PerRep.Lost = append(row.PerRep.Lost, float64(c.Spans.Lost))
 	row.PerRep.Rep = append(row.PerRep.Rep, c.Rep)
 	row.PerRep.Requests = append(row.PerRep.Requests, float64(n))
+	row.PerRep.OtherShare = append(row.PerRep.OtherShare, otherShare(c))
 	if a := c.Alloc; a != nil && n > 0 {
 		acc.alloc.Bytes += a.Bytes
 		acc.alloc.Objects += a.Objects
@@ -322,6 +328,31 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 	row.Blocking.OnEndMax = max(row.Blocking.OnEndMax, c.OnEndMax)
 }
 
+// otherShare is the share of the machine's CPUs that anything but the
+// target and otelbench used during c's attack; −1 when not measured.
+func otherShare(c results.Cell) float64 {
+	if !c.Load.OtherCPUKnown || c.Load.Duration <= 0 || c.Load.MachineCPUs <= 0 {
+		return -1
+	}
+	return float64(c.Load.OtherCPU) / (float64(c.Load.Duration) * float64(c.Load.MachineCPUs))
+}
+
+// addOther records what else the machine ran during one cell's attack, and
+// warns when it was more than OtherCPUShare of its CPUs.
+func addOther(row *Row, acc *rowAcc, c results.Cell) {
+	h := &row.Harness
+	share := otherShare(c)
+	if share < 0 {
+		acc.otherUnknown = true
+		return
+	}
+	h.OtherKnown = !acc.otherUnknown
+	h.OtherShare = max(h.OtherShare, share)
+	if share > OtherCPUShare {
+		row.Warnings = append(row.Warnings, Warning{Kind: WarnMachineShared, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Value: share, Limit: OtherCPUShare, N: int64(c.Load.MachineCPUs)})
+	}
+}
+
 // addHarness adds up otelbench's own cost in one cell, and warns when it
 // came close to saturating its CPUs or the warm-up ended unsettled.
 func addHarness(row *Row, acc *rowAcc, c results.Cell) {
@@ -337,6 +368,7 @@ func addHarness(row *Row, acc *rowAcc, c results.Cell) {
 			row.Warnings = append(row.Warnings, Warning{Kind: WarnLoadGenBusy, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Value: share, Limit: LoadGenCPUShare, N: int64(cpus)})
 		}
 	}
+	addOther(row, acc, c)
 	h.Warmup = max(h.Warmup, c.Load.Warmup)
 	if c.Load.Warmup > 0 && !c.Load.WarmupSettled && len(c.Load.WarmupWindows) > 0 {
 		h.Unsettled++

@@ -28,6 +28,9 @@ type RepValues struct {
 	// Rep and Requests are each repetition's number and its requests.
 	Rep      []int     `json:"rep"`
 	Requests []float64 `json:"requests"`
+	// OtherShare is each repetition's share of the machine's CPUs used by
+	// anything but the target and otelbench, −1 where not measured.
+	OtherShare []float64 `json:"other_share,omitempty"`
 	// AllocBytes and AllocObjects are each repetition's heap allocation
 	// per request during the measured attack; only repetitions whose cell
 	// measured it (results.Cell.Alloc) have a value, so they are empty

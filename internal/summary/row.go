@@ -43,6 +43,8 @@ func finishRow(row *Row, acc *rowAcc) {
 	if acc.sinkSpans > 0 {
 		row.Harness.SinkCPUPerSpan = acc.sinkCPU / time.Duration(acc.sinkSpans)
 	}
+	// Known only when every repetition measured it.
+	row.Harness.OtherKnown = row.Harness.OtherKnown && !acc.otherUnknown
 	if acc.allocRequests > 0 {
 		row.AllocBytesPerRequest = float64(acc.alloc.Bytes) / float64(acc.allocRequests)
 		row.AllocObjectsPerRequest = float64(acc.alloc.Objects) / float64(acc.allocRequests)

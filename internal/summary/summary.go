@@ -329,6 +329,12 @@ type Harness struct {
 	// SinkCPUPerSpan is the embedded sink's CPU time per span received
 	// (decoding and accounting); 0 when it was not measured.
 	SinkCPUPerSpan time.Duration `json:"sink_cpu_per_span"`
+	// OtherShare is the highest share of the machine's CPUs that anything
+	// but the target and otelbench used during a repetition's attack
+	// (other processes, the kernel, a hypervisor's steal); OtherKnown
+	// says every repetition measured it.
+	OtherShare float64 `json:"other_share"`
+	OtherKnown bool    `json:"other_known"`
 	// Warmup is the longest warm-up of the repetitions; Unsettled counts
 	// those whose target's CPU per request had not settled by the cap.
 	Warmup    time.Duration `json:"warmup"`

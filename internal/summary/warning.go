@@ -50,6 +50,10 @@ const (
 	// WarnLoadGenBusy: in repetition Rep, otelbench itself (vegeta and the
 	// embedded sink) used Value of its N CPUs, above Limit.
 	WarnLoadGenBusy WarningKind = "load-generator-busy"
+	// WarnMachineShared: in repetition Rep, anything but the target and
+	// otelbench (other processes, the kernel, a hypervisor's steal) used
+	// Value of the machine's N CPUs, above Limit.
+	WarnMachineShared WarningKind = "machine-shared"
 	// WarnWarmupUnsettled: in repetition Rep the target's CPU per request
 	// was still falling when the warm-up reached its cap (Value, ns): the
 	// measured attack began before it settled.

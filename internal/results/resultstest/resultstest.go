@@ -8,6 +8,7 @@ package resultstest
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"net/http"
 	"os"
@@ -113,6 +114,9 @@ type Cell struct {
 	OnEndMax time.Duration
 	// Alloc is the heap allocation of the measured attack; nil for none.
 	Alloc *results.Alloc
+	// Other is the CPU time other work used on the 2-CPU machine during
+	// the attack; 0 means a twentieth of the attack.
+	Other time.Duration
 	// Timeline is the cell's timeline as the runner records it; nil for
 	// none. Its request buckets are not read back by the summary, which
 	// bins results.gob itself; its Start and Arrivals are.
@@ -412,7 +416,9 @@ func cellOf(c *Cell, m *vegeta.Metrics, successes uint64) results.Cell {
 			TraceParent:    c.Spans.Matched,
 			// otelbench's own cost: a tenth of the attack on one CPU, a
 			// warm-up that settled in eight 250 ms windows, and 2 µs of sink
-			// CPU per span received.
+			// CPU per span received; the rest of the machine (2 CPUs) busy
+			// for a twentieth of the attack unless c.Other says otherwise.
+			OtherCPU: cmp.Or(c.Other, m.Duration/20), OtherCPUKnown: true, MachineCPUs: 2,
 			LoadGenCPU:    m.Duration / 10,
 			LoadGenCPUs:   1,
 			Warmup:        2 * time.Second,
