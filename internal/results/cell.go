@@ -132,10 +132,13 @@ type Load struct {
 	// OtherCPU is the CPU time the machine spent during the attack on
 	// anything but the target and otelbench (other processes, the kernel's
 	// own threads, time stolen by a hypervisor), from /proc/stat, of
-	// MachineCPUs; OtherCPUKnown says it was measured.
+	// MachineCPUs over OtherWindow (the attack until its last response,
+	// the window the target's CPU.Window covers too); OtherCPUKnown says
+	// it was measured.
 	OtherCPU      time.Duration `json:"other_cpu_ns,omitempty"`
 	OtherCPUKnown bool          `json:"other_cpu_known,omitempty"`
 	MachineCPUs   int           `json:"machine_cpus,omitempty"`
+	OtherWindow   time.Duration `json:"other_window_ns,omitempty"`
 	// TraceParent says whether every request carried a sampled traceparent.
 	TraceParent bool `json:"traceparent"`
 }

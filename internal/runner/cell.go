@@ -212,6 +212,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	cpu0, cpuErr := groupCPU(pid)
 	self0 := selfCPU()
 	busy0, _, busyErr := machineBusy()
+	wall0 := time.Now()
 	cr.ld.duration, cr.ld.burst = p.Duration.D(), p.Burst
 	// The sink's fault windows and arrivals are relative to the start of the
 	// measured attack; the timeline buckets the results from the same instant.
@@ -233,6 +234,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	r.recv.stopTimeline()
 	cpu1, cpuErr1 := groupCPU(pid)
 	busy1, ncpu, busyErr1 := machineBusy()
+	wall := time.Since(wall0)
 	alloc1, alloc1OK := r.allocsAt(ctx, cr)
 	cr.cell.Alloc = allocDuring(alloc0, alloc1, alloc0OK && alloc1OK)
 	cr.cell.Load.LoadGenCPU = selfCPU() - self0
@@ -247,7 +249,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 			// /proc/stat's 10 ms resolution per CPU: never below zero.
 			other := max(busy1-busy0-cr.cell.CPU.Window-cr.cell.Load.LoadGenCPU, 0)
 			cr.cell.Load.OtherCPU, cr.cell.Load.OtherCPUKnown = other, true
-			cr.cell.Load.MachineCPUs = ncpu
+			cr.cell.Load.MachineCPUs, cr.cell.Load.OtherWindow = ncpu, wall
 		}
 	}
 	return nil

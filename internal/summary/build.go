@@ -331,10 +331,10 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 // otherShare is the share of the machine's CPUs that anything but the
 // target and otelbench used during c's attack; −1 when not measured.
 func otherShare(c results.Cell) float64 {
-	if !c.Load.OtherCPUKnown || c.Load.Duration <= 0 || c.Load.MachineCPUs <= 0 {
+	if !c.Load.OtherCPUKnown || c.Load.OtherWindow <= 0 || c.Load.MachineCPUs <= 0 {
 		return -1
 	}
-	return float64(c.Load.OtherCPU) / (float64(c.Load.Duration) * float64(c.Load.MachineCPUs))
+	return float64(c.Load.OtherCPU) / (float64(c.Load.OtherWindow) * float64(c.Load.MachineCPUs))
 }
 
 // addOther records what else the machine ran during one cell's attack, and

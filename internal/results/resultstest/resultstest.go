@@ -418,7 +418,7 @@ func cellOf(c *Cell, m *vegeta.Metrics, successes uint64) results.Cell {
 			// warm-up that settled in eight 250 ms windows, and 2 µs of sink
 			// CPU per span received; the rest of the machine (2 CPUs) busy
 			// for a twentieth of the attack unless c.Other says otherwise.
-			OtherCPU: cmp.Or(c.Other, m.Duration/20), OtherCPUKnown: true, MachineCPUs: 2,
+			OtherCPU: cmp.Or(c.Other, m.Duration/20), OtherCPUKnown: true, MachineCPUs: 2, OtherWindow: m.Duration,
 			LoadGenCPU:    m.Duration / 10,
 			LoadGenCPUs:   1,
 			Warmup:        2 * time.Second,
