@@ -37,7 +37,7 @@ func NoiseText(w io.Writer, s *summary.Summary) error {
 	}
 	sec := d.newSection(secOther, "Spread between repetitions")
 	sec.addTable(t)
-	sec.para(fmt.Sprintf("others' CPU: the largest share of the machine's CPUs that anything but the target and otelbench used during one repetition's attack; quiet reps: the repetitions in which it stayed within %.0f%%, and the spread over those alone. The goal is judged on every repetition.", 100*summary.OtherCPUShare))
+	sec.para(fmt.Sprintf("others' CPU: the largest share of the machine's CPUs that anything but the target and otelbench used during one repetition's attack (from /proc/stat, sampled at the kernel's tick: it shows other work of a few percent and more, and cannot see a hypervisor's other guests unless it reports steal); quiet reps: the repetitions in which it stayed within %.0f%%, and the spread over those alone. The goal is judged on every repetition.", 100*summary.OtherCPUShare))
 	pt := table{header: []string{"A/A pair", "rate", "ΔCPU/req", "Δp50", "Δp99", "false alarm"}}
 	alarms := 0
 	for _, p := range n.Pairs {

@@ -134,7 +134,10 @@ type Load struct {
 	// own threads, time stolen by a hypervisor), from /proc/stat, of
 	// MachineCPUs over OtherWindow (the attack until its last response,
 	// the window the target's CPU.Window covers too); OtherCPUKnown says
-	// it was measured.
+	// it was measured. /proc/stat samples at the kernel's tick while the
+	// target's and otelbench's times are exact, so it tells other work of
+	// some size (a few percent of the machine and more) and reads low, to
+	// zero, below that.
 	OtherCPU      time.Duration `json:"other_cpu_ns,omitempty"`
 	OtherCPUKnown bool          `json:"other_cpu_known,omitempty"`
 	MachineCPUs   int           `json:"machine_cpus,omitempty"`
