@@ -184,6 +184,14 @@ type Receipt struct {
 	LastRefused string `json:"last_refused,omitempty"`
 	// Resources are the distinct senders, with their spans.
 	Resources []Resource `json:"resources,omitempty"`
+	// WireBytes is what the sink read from the exporters' connections
+	// during the cell's measured attack (sink.Transport.WireBytes: framing
+	// and headers included, bodies as sent, compressed or not), and
+	// WireSpans the spans of the export calls it read then: WireBytes
+	// over WireSpans is the bytes on the wire per span. Zero in cells
+	// from before they were counted.
+	WireBytes int64 `json:"wire_bytes,omitempty"`
+	WireSpans int64 `json:"wire_spans,omitempty"`
 }
 
 // Resource is one sender of a cell's spans: its service.name and
