@@ -144,13 +144,30 @@ type Latency struct {
 	Max  time.Duration `json:"max"`
 }
 
-// Alloc is the heap allocation of the target during the measured attack,
-// from its runtime/metrics counters (wire.MetricHeapAllocBytes and
-// wire.MetricHeapAllocObjects) read from /metrics as the attack began and
-// ended. The second read's own allocation (a few tens of KiB) is included.
+// Alloc is the heap allocation and the garbage collection of the target
+// during the measured attack, from its runtime/metrics counters
+// (wire.MetricHeapAllocBytes, wire.MetricHeapAllocObjects and the GC's)
+// read from /metrics as the attack began and ended. The second read's own
+// allocation (a few tens of KiB) is included.
 type Alloc struct {
 	Bytes   uint64 `json:"bytes"`
 	Objects uint64 `json:"objects"`
+	// GC is the collections in the same window; nil when the target did
+	// not expose them (a cell from before they were read).
+	GC *GC `json:"gc,omitempty"`
+}
+
+// GC is the garbage collection of the target during the measured attack:
+// the cycles completed (wire.MetricGCCycles) and the runtime's estimates
+// of the CPU time its collector spent (wire.MetricGCCPUSeconds) and of the
+// CPU time Go code and the runtime used in all (wire.MetricGoCPUSeconds),
+// which CPU is the share of. The runtime's CPU classes are estimates,
+// comparable with each other rather than with the operating system's
+// count in CPU.Window.
+type GC struct {
+	Cycles uint64        `json:"cycles"`
+	CPU    time.Duration `json:"cpu_ns"`
+	GoCPU  time.Duration `json:"go_cpu_ns"`
 }
 
 // CPU is the target's resource use, from the operating system.
