@@ -32,6 +32,8 @@ func runDoc(a *analysis.Analysis) *doc {
 	for _, rs := range s.Rates {
 		rateSection(d, s, rs)
 	}
+	costsSection(d, s)
+	floorSection(d, s)
 	versionsSection(d, s)
 	accounting(d, s)
 	shardsSection(d, s)
@@ -246,7 +248,7 @@ func spanCells(r summary.Row) spanCellsOf {
 func blockingTable(rs summary.RateSummary) (table, bool) {
 	t := table{header: blockingHeader}
 	for _, row := range rs.Rows {
-		if row.Kind == profile.KindNone || row.Reps == 0 || row.LoadOnly {
+		if !row.Kind.Exports() || row.Reps == 0 || row.LoadOnly {
 			continue
 		}
 		b := row.Blocking
