@@ -70,6 +70,8 @@ func wireBytes(s *summary.Summary, r summary.Row) string {
 		return fmt.Sprintf("%.0f B", r.Costs.WireBytesPerSpan)
 	case !r.Kind.Exports():
 		return "– (sends nothing)"
+	case sendsNothing(s, r.Variant):
+		return "– (samples nothing)"
 	case s.Collector == "otelcol":
 		return naCollector
 	default:
@@ -105,3 +107,9 @@ func signedNumber(x float64) string { return fmt.Sprintf("%+.2f", x) }
 
 // signedShare formats a difference of shares in percentage points.
 func signedShare(x float64) string { return fmt.Sprintf("%+.1f pp", 100*x) }
+
+// sendsNothing reports whether the variant named name samples nothing.
+func sendsNothing(s *summary.Summary, name string) bool {
+	v, ok := s.Variant(name)
+	return ok && !v.Sends()
+}

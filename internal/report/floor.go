@@ -64,8 +64,11 @@ func floorCheckCells(c summary.FloorCheck) []string {
 		return []string{c.Variant, ratio, "n/a (no spans ended were counted)", "n/a", cpuDiff(c.Measured), "n/a"}
 	}
 	within := "no"
-	if c.Within {
+	switch {
+	case c.Within:
 		within = "yes"
+	case c.Overlap:
+		within = "no (the intervals overlap)"
 	}
 	return []string{c.Variant, ratio, fmt.Sprintf("%.3f", c.Spans), cpuEstimate(c.Predicted), cpuDiff(c.Measured), within}
 }

@@ -69,8 +69,11 @@ type FloorCheck struct {
 	// Valid when the variant has no repetition.
 	Predicted Estimate `json:"predicted"`
 	Measured  Diff     `json:"measured"`
-	// Within says the measured ΔCPU lies within the predicted interval.
-	Within bool `json:"within"`
+	// Within says the measured ΔCPU lies within the predicted interval;
+	// Overlap that the measured interval and the predicted one overlap
+	// (the measurement's own noise can reach the prediction).
+	Within  bool `json:"within"`
+	Overlap bool `json:"overlap"`
 }
 
 // Why a Floor could not be derived.
@@ -208,6 +211,7 @@ func floorAt(s *Summary, rs RateSummary, zero, full, noop *VariantInfo) Floor {
 			c.Predicted = estimateOf(iv)
 		}
 		c.Within = c.Measured.Valid && c.Predicted.Contains(c.Measured.Point)
+		c.Overlap = c.Measured.Valid && c.Predicted.Valid && c.Measured.Low <= c.Predicted.High && c.Predicted.Low <= c.Measured.High
 		f.Checks = append(f.Checks, c)
 	}
 	return f

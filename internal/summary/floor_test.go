@@ -75,12 +75,12 @@ func TestFloor(t *testing.T) {
 	for _, tc := range []struct {
 		variant              string
 		spans, pred, measure float64
-		within               bool
+		within, overlap      bool
 	}{
 		// On the line: the prediction holds.
-		{"sampled-10", 0.2, 3300, 3300, true},
-		// Far off the line: it does not.
-		{"sampled-50", 1, 4500, 10000, false},
+		{"sampled-10", 0.2, 3300, 3300, true, true},
+		// Far off the line: it does not, even with the noise of both.
+		{"sampled-50", 1, 4500, 10000, false, false},
 	} {
 		var c *FloorCheck
 		for i := range fl.Checks {
@@ -94,6 +94,9 @@ func TestFloor(t *testing.T) {
 		near(tc.variant+" spans ×1000", 1000*c.Spans, 1000*tc.spans)
 		near(tc.variant+" predicted", c.Predicted.Point, tc.pred)
 		near(tc.variant+" measured", c.Measured.Point, tc.measure)
+		if c.Overlap != tc.overlap {
+			t.Errorf("%s: overlap = %v, want %v", tc.variant, c.Overlap, tc.overlap)
+		}
 		if c.Within != tc.within {
 			t.Errorf("%s: within = %v, want %v (predicted [%.0f, %.0f], measured %.0f)", tc.variant, c.Within, tc.within,
 				c.Predicted.Low, c.Predicted.High, c.Measured.Point)

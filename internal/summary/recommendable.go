@@ -8,6 +8,10 @@ import "github.com/otelbench/otelbench/internal/profile"
 // measure the floor of tracing's cost: noop (the instrumentation with no
 // SDK) and kind sampled with ratio 0 (the SDK with nothing sampled), which
 // would look cheapest and send nothing.
-func (v VariantInfo) Recommendable() bool {
+func (v VariantInfo) Recommendable() bool { return v.Sends() }
+
+// Sends reports whether the variant's target sends spans: it exports
+// (profile.Kind.Exports) and samples something.
+func (v VariantInfo) Sends() bool {
 	return v.Kind.Exports() && !(v.Kind == profile.KindSampled && v.Settings.SampleRatio == 0)
 }
