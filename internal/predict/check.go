@@ -85,7 +85,8 @@ func Check(s *summary.Summary, p *profile.Profile) Checks {
 	}
 	var out Checks
 	for _, v := range s.Variants {
-		if v.Settings.Processor != settings.ProcessorBatch {
+		if v.Settings.Processor != settings.ProcessorBatch || v.Settings.SampleRatio == 0 {
+			// Ratio 0 sends nothing for the model to predict.
 			continue
 		}
 		if !v.GoSDK() {

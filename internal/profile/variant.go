@@ -21,7 +21,7 @@ const (
 // documented.
 var variantKeys = []string{"name", "kind", "queue_size", "max_export_batch_size", "batch_timeout",
 	"export_timeout", "blocking", "exporter_timeout", "sample_ratio", "observability", "sdk_version",
-	"otelhttp_version", "protocol", "env"}
+	"otelhttp_version", "protocol", "compression", "env"}
 
 // appliesTo lists the kinds each variant option applies to; name and kind
 // apply to all.
@@ -38,6 +38,7 @@ var appliesTo = map[string][]Kind{
 	"otelhttp_version":      {KindSync, KindBatch, KindSampled},
 	"env":                   {KindSync, KindBatch, KindSampled},
 	"protocol":              {KindSync, KindBatch, KindSampled},
+	"compression":           {KindSync, KindBatch, KindSampled},
 }
 
 // variants decodes the variants list: at least one, names unique, and at
@@ -179,8 +180,8 @@ func (d *decoder) options(v *Variant, m map[string]entry) {
 		r, ok := d.number(e)
 		switch {
 		case !ok:
-		case !(r > 0 && r <= 1):
-			d.keyErrorf(e, "must be greater than 0 and at most 1 (got %s)", e.val.Value)
+		case !(r >= 0 && r <= 1):
+			d.keyErrorf(e, "must be from 0 to 1 (got %s)", e.val.Value)
 		default:
 			v.SampleRatio = &r
 		}
@@ -191,6 +192,15 @@ func (d *decoder) options(v *Variant, m map[string]entry) {
 				v.Protocol = p
 			} else {
 				d.keyErrorf(e, "unknown protocol %q (want %s)", p, strings.Join(svcenv.Protocols, ", "))
+			}
+		}
+	}
+	if e, ok := m["compression"]; ok {
+		if c, ok := d.str(e); ok {
+			if svcenv.ValidCompression(c) {
+				v.Compression = c
+			} else {
+				d.keyErrorf(e, "unknown compression %q (want %s)", c, strings.Join(svcenv.Compressions, " or "))
 			}
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/summary"
 )
@@ -27,7 +26,7 @@ func accounting(d *doc, s *summary.Summary) {
 	var ws []summary.Warning
 	for _, a := range s.Accounting {
 		ws = append(ws, a.Warnings...)
-		if a.Kind == profile.KindNone {
+		if !a.Kind.Exports() {
 			continue
 		}
 		name := a.Cell

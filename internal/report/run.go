@@ -33,6 +33,8 @@ func runDoc(a *analysis.Analysis) *doc {
 	for _, rs := range s.Rates {
 		rateSection(d, s, rs)
 	}
+	costsSection(d, s)
+	floorSection(d, s)
 	versionsSection(d, s)
 	accounting(d, s)
 	shardsSection(d, s)
@@ -259,7 +261,7 @@ func blockingTable(rs summary.RateSummary) (table, []string) {
 	var unmeasured []string
 	t := table{header: blockingHeader}
 	for _, row := range rs.Rows {
-		if row.Kind == profile.KindNone || row.Reps == 0 || row.LoadOnly {
+		if !row.Kind.Exports() || row.Reps == 0 || row.LoadOnly {
 			continue
 		}
 		b := row.Blocking

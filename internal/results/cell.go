@@ -157,13 +157,30 @@ type Latency struct {
 	Max  time.Duration `json:"max"`
 }
 
-// Alloc is the heap allocation of the target during the measured attack,
-// from its runtime/metrics counters (wire.MetricHeapAllocBytes and
-// wire.MetricHeapAllocObjects) read from /metrics as the attack began and
-// ended. The second read's own allocation (a few tens of KiB) is included.
+// Alloc is the heap allocation and the garbage collection of the target
+// during the measured attack, from its runtime/metrics counters
+// (wire.MetricHeapAllocBytes, wire.MetricHeapAllocObjects and the GC's)
+// read from /metrics as the attack began and ended. The second read's own
+// allocation (a few tens of KiB) is included.
 type Alloc struct {
 	Bytes   uint64 `json:"bytes"`
 	Objects uint64 `json:"objects"`
+	// GC is the collections in the same window; nil when the target did
+	// not expose them (a cell from before they were read).
+	GC *GC `json:"gc,omitempty"`
+}
+
+// GC is the garbage collection of the target during the measured attack:
+// the cycles completed (wire.MetricGCCycles) and the runtime's estimates
+// of the CPU time its collector spent (wire.MetricGCCPUSeconds) and of the
+// CPU time Go code and the runtime used in all (wire.MetricGoCPUSeconds),
+// which CPU is the share of. The runtime's CPU classes are estimates,
+// comparable with each other rather than with the operating system's
+// count in CPU.Window.
+type GC struct {
+	Cycles uint64        `json:"cycles"`
+	CPU    time.Duration `json:"cpu_ns"`
+	GoCPU  time.Duration `json:"go_cpu_ns"`
 }
 
 // CPU is the target's resource use, from the operating system.
@@ -203,6 +220,14 @@ type Receipt struct {
 	LastRefused string `json:"last_refused,omitempty"`
 	// Resources are the distinct senders, with their spans.
 	Resources []Resource `json:"resources,omitempty"`
+	// WireBytes is what the sink read from the exporters' connections
+	// during the cell's measured attack (sink.Transport.WireBytes: framing
+	// and headers included, bodies as sent, compressed or not), and
+	// WireSpans the spans of the export calls it read then: WireBytes
+	// over WireSpans is the bytes on the wire per span. Zero in cells
+	// from before they were counted.
+	WireBytes int64 `json:"wire_bytes,omitempty"`
+	WireSpans int64 `json:"wire_spans,omitempty"`
 }
 
 // Resource is one sender of a cell's spans: its service.name and

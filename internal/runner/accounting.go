@@ -66,7 +66,7 @@ func accountSpans(v profile.Variant, perRequest int, tm targetMetrics, snap sink
 // exporting into dropped on a full queue and lost at shutdown, saying how
 // it knows (results.Spans.DropSource).
 func splitUnexported(s *results.Spans, v profile.Variant, tm targetMetrics) {
-	if v.Kind == profile.KindNone {
+	if !v.Kind.Exports() {
 		return
 	}
 	s.ShutdownClean = tm.Drained

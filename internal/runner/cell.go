@@ -135,7 +135,9 @@ func (r *Runner) startCell(ctx context.Context, cr *cellRun) error {
 // prepareLoad sets up the cell's attacks. Every request of the cell,
 // warm-up included, carries its own trace id, except for sampled variants:
 // a sampled parent would override the ratio sampler (ParentBased), so those
-// requests start root traces.
+// requests start root traces. Noop's requests carry one too, so that its
+// otelhttp extracts what the traced variants' does, but nothing arrives to
+// index.
 func (r *Runner) prepareLoad(cr *cellRun) {
 	p := r.opts.Profile
 	var ix sink.TraceIndex
@@ -146,7 +148,9 @@ func (r *Runner) prepareLoad(cr *cellRun) {
 		if svc := r.opts.Service; svc != nil {
 			per = svc.SpansPerRequest
 		}
-		ix = ids.index(per)
+		if k.Exports() {
+			ix = ids.index(per)
+		}
 	}
 	r.recv.expect(ix)
 	cr.ld = load{
@@ -291,8 +295,11 @@ func (r *Runner) account(ctx context.Context, cr *cellRun) error {
 		tm, metricsErr = readTargetMetrics(cr.metricsPath)
 	}
 	ids := cr.ids
-	if snap.Traces == nil {
-		ids = nil // the receiver cannot tell traces apart: no matching
+	if snap.Traces == nil || !v.Kind.Exports() {
+		// The receiver cannot tell traces apart, or the variant sends
+		// nothing (noop carries traceparents only to extract them as
+		// the traced variants do): no matching.
+		ids = nil
 	}
 	c := &cr.cell
 	if svc := r.opts.Service; svc != nil {

@@ -21,7 +21,8 @@ func receiptOf(snap sink.Snapshot, embedded bool) *results.Receipt {
 		return nil
 	}
 	tr := snap.Transport
-	rc := &results.Receipt{Refused: tr.Refused, LastRefused: tr.LastRefused, Conns: map[string]int64{}}
+	rc := &results.Receipt{Refused: tr.Refused, LastRefused: tr.LastRefused, Conns: map[string]int64{},
+		WireBytes: tr.WireBytes, WireSpans: tr.HandlerSpans}
 	for _, p := range tr.Used() {
 		rc.Protocols = append(rc.Protocols, p.String())
 	}
@@ -46,10 +47,10 @@ func receiptOf(snap sink.Snapshot, embedded bool) *results.Receipt {
 // purpose). served counts the successful requests; rc is nil with a
 // Collector; tail is the service's last lines of output.
 func noDelivery(v profile.Variant, p *profile.Profile, served int64, s results.Spans, rc *results.Receipt, tail []string) *results.NoDelivery {
-	if v.Kind == profile.KindNone || served == 0 || s.Received > 0 || len(p.Sink.FaultWindows()) > 0 {
+	if !v.Kind.Exports() || served == 0 || s.Received > 0 || len(p.Sink.FaultWindows()) > 0 {
 		return nil
 	}
-	if v.Kind == profile.KindSampled && v.SampleRatio != nil && float64(served)**v.SampleRatio < minExpectedTraces {
+	if v.Kind == profile.KindSampled && v.SampleRatio != nil && float64(served)*(*v.SampleRatio) < minExpectedTraces {
 		return nil
 	}
 	nd := &results.NoDelivery{LogTail: tail}

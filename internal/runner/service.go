@@ -71,12 +71,13 @@ func IsLoopbackHost(host string) bool { return loopback.IsHost(host) }
 // receiver, so that a service that exports anyway is seen to.
 func (r *Runner) serviceEnv(v profile.Variant, port int) map[string]string {
 	return svcenv.Build(svcenv.Options{
-		Endpoint: r.recv.Endpoint(v.Protocol),
-		Protocol: v.Protocol,
-		Variant:  v.Env(),
-		Untraced: v.Kind == profile.KindNone,
-		User:     r.opts.Service.Env,
-		Port:     port,
+		Endpoint:    r.recv.Endpoint(v.Protocol),
+		Protocol:    v.Protocol,
+		Compression: v.Compression,
+		Variant:     v.Env(),
+		Untraced:    v.Kind == profile.KindNone,
+		User:        r.opts.Service.Env,
+		Port:        port,
 	})
 }
 

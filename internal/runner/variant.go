@@ -12,8 +12,8 @@ import (
 // (svcenv.Build): the variant's standard variables and, when traced, the
 // receiver's endpoint.
 func (r *Runner) targetEnv(v profile.Variant) map[string]string {
-	o := svcenv.Options{Protocol: v.Protocol, Variant: v.Env()}
-	if v.Kind != profile.KindNone {
+	o := svcenv.Options{Protocol: v.Protocol, Compression: v.Compression, Variant: v.Env()}
+	if v.Kind.Exports() {
 		// The bundled target exports grpc unless the variant says otherwise.
 		o.Endpoint = r.recv.Endpoint(cmp.Or(v.Protocol, svcenv.ProtocolGRPC))
 	}
@@ -24,7 +24,8 @@ func (r *Runner) targetEnv(v profile.Variant) map[string]string {
 func envList(env map[string]string) []string { return svcenv.List(env) }
 
 // processorKind maps a profile kind onto the target's -variant flag: a sampled
-// variant is a batch target whose sampler comes from OTEL_TRACES_SAMPLER.
+// variant is a batch target whose sampler comes from OTEL_TRACES_SAMPLER;
+// the others are named alike.
 func processorKind(k profile.Kind) string {
 	if k == profile.KindSampled {
 		return string(profile.KindBatch)

@@ -46,6 +46,11 @@ var variantProfile = []string{
 	"    kind: sampled",
 	"    sample_ratio: 0.25",
 	"    blocking: true",
+	"  - name: noop",
+	"    kind: noop",
+	"  - name: gzip",
+	"    kind: batch",
+	"    compression: gzip",
 }
 
 // newTestRunner returns a Runner for p with a real sink, closed when the
@@ -117,6 +122,14 @@ func TestTargetEnv(t *testing.T) {
 			"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
 			"OTEL_TRACES_SAMPLER":         profile.SamplerParentBasedRatio,
 			"OTEL_TRACES_SAMPLER_ARG":     "0.25",
+		}},
+		// noop: the instrumentation with no SDK exports nothing.
+		{variant: "noop", want: map[string]string{}},
+		// compression: the standard variable and its per-signal twin.
+		{variant: "gzip", want: map[string]string{
+			"OTEL_EXPORTER_OTLP_ENDPOINT":           endpoint,
+			"OTEL_EXPORTER_OTLP_COMPRESSION":        "gzip",
+			"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "gzip",
 		}},
 	}
 	for _, tc := range tests {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -56,7 +57,10 @@ type mux struct {
 	gate       net.Listener
 	grpc, http *chanListener
 	note       func(ConnKind)
-	wg         sync.WaitGroup // the accept loop and connections being peeked
+	// wire counts every byte read from the connections routed, the
+	// peeked ones included (nil: not counted).
+	wire *atomic.Int64
+	wg   sync.WaitGroup // the accept loop and connections being peeked
 
 	mu      sync.Mutex
 	peeking map[net.Conn]struct{}
@@ -64,9 +68,9 @@ type mux struct {
 }
 
 // newMux returns a mux over gate; run starts it.
-func newMux(gate net.Listener, note func(ConnKind)) *mux {
+func newMux(gate net.Listener, note func(ConnKind), wire *atomic.Int64) *mux {
 	return &mux{gate: gate, grpc: newChanListener(gate.Addr()), http: newChanListener(gate.Addr()), note: note,
-		peeking: map[net.Conn]struct{}{}}
+		wire: wire, peeking: map[net.Conn]struct{}{}}
 }
 
 // run accepts connections until the gate closes. The servers close their
@@ -119,7 +123,10 @@ func (m *mux) route(c net.Conn) {
 		kind = ConnOther
 	}
 	m.note(kind)
-	pc := &peekedConn{Conn: c, head: buf}
+	if m.wire != nil {
+		m.wire.Add(int64(len(buf)))
+	}
+	pc := &peekedConn{Conn: c, head: buf, wire: m.wire}
 	var dst *chanListener
 	switch kind {
 	case ConnGRPC:
@@ -150,10 +157,11 @@ func (m *mux) cutPeeking() {
 func (m *mux) wait() { m.wg.Wait() }
 
 // peekedConn is a connection whose first bytes were read already: Read
-// returns them first.
+// returns them first. It counts what it reads after them in wire.
 type peekedConn struct {
 	net.Conn
 	head []byte
+	wire *atomic.Int64
 }
 
 // Read returns the peeked bytes, then what the connection brings.
@@ -163,7 +171,11 @@ func (c *peekedConn) Read(p []byte) (int, error) {
 		c.head = c.head[n:]
 		return n, nil
 	}
-	return c.Conn.Read(p)
+	n, err := c.Conn.Read(p)
+	if c.wire != nil && n > 0 {
+		c.wire.Add(int64(n))
+	}
+	return n, err
 }
 
 // chanListener is a net.Listener fed by the mux.

@@ -14,6 +14,9 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/encoding"
+	// An exporter told OTEL_EXPORTER_OTLP_COMPRESSION=gzip sends gzipped
+	// messages, which the server decodes only with the codec registered.
+	_ "google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/encoding/proto"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"

@@ -140,7 +140,7 @@ func Start(ctx context.Context, opts Options) (*Sink, error) {
 		s.srv.RegisterService(&otherSignals[i], s)
 	}
 	s.hsrv = s.newHTTPServer()
-	s.mux = newMux(s.lis, s.ledger.noteConn)
+	s.mux = newMux(s.lis, s.ledger.noteConn, &s.ledger.wire)
 	s.mux.run()
 	go s.control()
 	go func() {

@@ -68,6 +68,11 @@ type Transport struct {
 	// HTTP parsing, TCP) runs elsewhere and is not in it.
 	HandlerCPU   time.Duration
 	HandlerSpans int64
+	// WireBytes counts the bytes the sink read from the exporters'
+	// connections: what came over TCP, with the HTTP/2 and gRPC framing
+	// or the HTTP/1.1 headers, compressed bodies as they came, metrics
+	// and logs exports included. The sink's answers are not in it.
+	WireBytes int64
 }
 
 // Used returns the protocols that carried at least one call.
@@ -172,5 +177,7 @@ func (l *ledger) noteRefused(desc string) {
 func (s *Sink) Transport() Transport {
 	s.ledger.mu.Lock()
 	defer s.ledger.mu.Unlock()
-	return s.ledger.transport
+	t := s.ledger.transport
+	t.WireBytes = s.ledger.wire.Load()
+	return t
 }

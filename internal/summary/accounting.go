@@ -78,7 +78,7 @@ func account(c results.Cell, tl *results.Timeline, windows []profile.Window, att
 	if s.Matched {
 		a.MissingTraces = s.MissingTraces
 	}
-	if c.Kind == profile.KindNone {
+	if !c.Kind.Exports() {
 		a.Adds, a.Independent = true, true
 		return a
 	}

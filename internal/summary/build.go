@@ -85,6 +85,7 @@ func Build(l *results.Loaded) (*Summary, error) {
 		s.Rates = append(s.Rates, rs)
 	}
 	s.Trends = trends(s, p)
+	s.Floor = floors(s)
 	windows := p.Sink.FaultWindows()
 	loadOnly := 0
 	defer func() {
@@ -211,6 +212,9 @@ type rowAcc struct {
 	cpuRequests            uint64
 	alloc                  results.Alloc
 	allocRequests          uint64
+	gc                     results.GC
+	gcRequests             uint64
+	wireBytes, wireSpans   int64
 	onEnd, exports         results.Histogram
 	onEndMixed, exMixed    bool
 	loadGenCPU, sinkCPU    time.Duration
@@ -302,7 +306,9 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 		acc.allocRequests += n
 		row.PerRep.AllocBytes = append(row.PerRep.AllocBytes, float64(a.Bytes)/float64(n))
 		row.PerRep.AllocObjects = append(row.PerRep.AllocObjects, float64(a.Objects)/float64(n))
+		addGC(row, acc, a.GC, n)
 	}
+	addWire(row, acc, c.Receipt)
 	addHarness(row, acc, c)
 	row.Warnings = append(row.Warnings, shardWarnings(c)...)
 	row.LoadOnly = row.LoadOnly || c.LoadOnly

@@ -49,6 +49,7 @@ func finishRow(row *Row, acc *rowAcc) {
 		row.AllocBytesPerRequest = float64(acc.alloc.Bytes) / float64(acc.allocRequests)
 		row.AllocObjectsPerRequest = float64(acc.alloc.Objects) / float64(acc.allocRequests)
 	}
+	finishGC(row, acc)
 	row.Spans.Matched = acc.matchedAll
 	row.Spans.PerRequestMeasured = mode(acc.perRequestMeasured)
 	finishSpans(row)
@@ -212,6 +213,7 @@ func compareToBaseline(rows []Row, rate int) {
 		r.P50Delta = NewDelta(r.PerRep.P50, base.PerRep.P50)
 		r.P99Delta = NewDelta(r.PerRep.P99, base.PerRep.P99)
 		r.CPUDelta = NewDelta(r.PerRep.CPUPerReq, base.PerRep.CPUPerReq)
+		compareCosts(r, base)
 	}
 }
 

@@ -58,6 +58,11 @@ type Summary struct {
 	// releases side by side, per rate (see Trend); empty when no two
 	// variants do.
 	Trends []Trend `json:"trends,omitempty"`
+	// Floor splits tracing's CPU per request into the instrumentation,
+	// the SDK with nothing sampled and each sampled span, per rate (see
+	// Floor); empty when the profile has neither a noop nor a ratio-0
+	// variant.
+	Floor []Floor `json:"floor,omitempty"`
 	// Warnings concern the run as a whole (unfinished or failed cells).
 	Warnings []Warning `json:"warnings,omitempty"`
 	// Environment, Seed and Sink are what the run measured on and with.
@@ -196,6 +201,9 @@ type Row struct {
 	// measured it; 0 when none did.
 	AllocBytesPerRequest   float64 `json:"alloc_bytes_per_request,omitempty"`
 	AllocObjectsPerRequest float64 `json:"alloc_objects_per_request,omitempty"`
+	// Costs are the row's garbage collection and bytes on the wire, and
+	// its allocation and collection against the baseline's (see Costs).
+	Costs Costs `json:"costs"`
 	// PeakRSS is the highest peak RSS of a repetition's target.
 	PeakRSS int64 `json:"peak_rss_bytes"`
 

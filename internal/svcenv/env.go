@@ -25,6 +25,18 @@ const (
 // Protocols lists the protocols a variant may name.
 var Protocols = []string{ProtocolGRPC, ProtocolProtobuf, ProtocolJSON}
 
+// The exporter compressions, as OTEL_EXPORTER_OTLP_COMPRESSION spells them.
+const (
+	CompressionGzip = "gzip"
+	CompressionNone = "none"
+)
+
+// Compressions lists the compressions a variant may name.
+var Compressions = []string{CompressionGzip, CompressionNone}
+
+// ValidCompression reports whether c is one a variant may name.
+func ValidCompression(c string) bool { return slices.Contains(Compressions, c) }
+
 // TracesPath is the OTLP/HTTP path of trace exports.
 const TracesPath = "/v1/traces"
 
@@ -38,6 +50,10 @@ type Options struct {
 	// Empty leaves the choice to the service (its code or its SDK's
 	// default).
 	Protocol string
+	// Compression, when set, is the exporter compression the variant asks
+	// for (gzip or none): it sets OTEL_EXPORTER_OTLP_COMPRESSION and its
+	// per-signal twin. Empty leaves it to the service.
+	Compression string
 	// Variant holds the variant's standard variables (profile
 	// Variant.Env).
 	Variant map[string]string
@@ -87,6 +103,10 @@ func Build(o Options) map[string]string {
 			env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = te
 		}
 	}
+	if o.Compression != "" {
+		env["OTEL_EXPORTER_OTLP_COMPRESSION"] = o.Compression
+		env["OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"] = o.Compression
+	}
 	if o.Untraced {
 		env["OTEL_TRACES_SAMPLER"] = "always_off"
 		delete(env, "OTEL_TRACES_SAMPLER_ARG")
@@ -134,6 +154,8 @@ func ParseUser(kvs []string) (map[string]string, error) {
 			return nil, fmt.Errorf("-env %q: otelbench points the exporter at its own receiver", kv)
 		case "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL":
 			return nil, fmt.Errorf("-env %q: the receiver speaks every OTLP protocol; a profile variant's protocol key chooses one", kv)
+		case "OTEL_EXPORTER_OTLP_COMPRESSION", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION":
+			return nil, fmt.Errorf("-env %q: the receiver accepts gzip and none; a profile variant's compression key chooses one", kv)
 		}
 		env[k] = v
 	}

@@ -39,6 +39,8 @@ func TestBuild(t *testing.T) {
 			with("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", ep)},
 		{"http/protobuf: the signal endpoint has its path", Options{Endpoint: ep + "/", Protocol: ProtocolProtobuf},
 			with("OTEL_EXPORTER_OTLP_ENDPOINT", ep+"/", "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", ep+"/v1/traces")},
+		{"gzip", Options{Endpoint: ep, Compression: CompressionGzip},
+			with("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip", "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "gzip")},
 		{"untraced", Options{Endpoint: ep, Untraced: true, Variant: map[string]string{"OTEL_TRACES_SAMPLER_ARG": "0.1"}},
 			with("OTEL_TRACES_SAMPLER", "always_off")},
 		{"port", Options{Endpoint: ep, Port: 8080}, with("PORT", "8080")},
@@ -58,7 +60,7 @@ func TestParseUser(t *testing.T) {
 	if err != nil || len(got) != 3 || got["NODE_OPTIONS"] != "--require ./t.js" || got["E"] != "" {
 		t.Fatalf("got %v, %v", got, err)
 	}
-	for _, bad := range []string{"A", "=1", "1A=2", "A-B=1", "PORT=1", "OTEL_EXPORTER_OTLP_ENDPOINT=http://x", "OTEL_EXPORTER_OTLP_PROTOCOL=grpc"} {
+	for _, bad := range []string{"A", "=1", "1A=2", "A-B=1", "PORT=1", "OTEL_EXPORTER_OTLP_ENDPOINT=http://x", "OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "OTEL_EXPORTER_OTLP_COMPRESSION=gzip"} {
 		if _, err := ParseUser([]string{bad}); err == nil || !strings.Contains(err.Error(), "-env") {
 			t.Errorf("%q: got %v, want an error naming -env", bad, err)
 		}

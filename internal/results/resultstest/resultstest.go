@@ -117,6 +117,9 @@ type Cell struct {
 	// Other is the CPU time other work used on the 2-CPU machine during
 	// the attack; 0 means a twentieth of the attack.
 	Other time.Duration
+	// Wire is the bytes on the wire per span received at the sink; 0
+	// records none.
+	Wire int64
 	// Timeline is the cell's timeline as the runner records it; nil for
 	// none. Its request buckets are not read back by the summary, which
 	// bins results.gob itself; its Start and Arrivals are.
@@ -218,13 +221,16 @@ func defaultCell(p *profile.Profile, index int, v profile.Variant, rate, ri, rep
 		c.Spans.TracedRequests = served
 	case profile.KindSampled:
 		kept := served / 10
+		if r := v.SampleRatio; r != nil {
+			kept = int64(float64(served) * *r)
+		}
 		c.Spans.Ended = per * kept
 		c.Spans.ExportedOK = per * kept
 		c.Spans.Received = per * kept
 		c.Spans.ServerSpans = kept
 		c.Spans.SinkRequests = 2
 	}
-	if v.Kind != profile.KindNone {
+	if v.Kind.Exports() {
 		// Every request spent between 1µs and 2µs in OnEnd.
 		c.OnEnd = results.Histogram{
 			Bounds: []float64{1e-6, 2e-6, 4e-6, 8e-6},
@@ -374,10 +380,14 @@ func receiptOf(c *Cell) *results.Receipt {
 	if c.Spans.Received == 0 {
 		return nil
 	}
-	return &results.Receipt{
+	rc := &results.Receipt{
 		Protocols: []string{"grpc"}, Calls: c.Spans.SinkRequests, Conns: map[string]int64{"grpc": 1},
 		Resources: []results.Resource{{ServiceName: "otelbench-target", SDKLanguage: "go", SDKName: "opentelemetry", SDKVersion: "1.47.0", Spans: c.Spans.Received}},
 	}
+	if c.Wire > 0 {
+		rc.WireBytes, rc.WireSpans = c.Wire*c.Spans.Received, c.Spans.Received
+	}
+	return rc
 }
 
 // cellOf is the cell.json of c, whose results vegeta measured as m.
