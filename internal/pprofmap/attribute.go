@@ -11,8 +11,10 @@ import (
 
 // Breakdown is a CPU profile summed by component.
 type Breakdown struct {
-	// Duration is how long the profile ran (its duration_nanos).
+	// Duration is how long the profile ran (its duration_nanos), Period
+	// the CPU time one sample stands for (10ms at 100 Hz).
 	Duration time.Duration
+	Period   time.Duration
 	// Samples counts the profile's samples; Total is their CPU time.
 	Samples int64
 	Total   time.Duration
@@ -47,7 +49,7 @@ func Of(p *profile.Profile, exclude func(stack []string) bool) (Breakdown, error
 	if idx < 0 {
 		return Breakdown{}, errors.New("not a CPU profile: no sample type cpu/nanoseconds")
 	}
-	b := Breakdown{Duration: time.Duration(p.DurationNanos), By: map[Component]time.Duration{}}
+	b := Breakdown{Duration: time.Duration(p.DurationNanos), Period: time.Duration(p.Period), By: map[Component]time.Duration{}}
 	var stack []string
 	for _, s := range p.Sample {
 		stack = stack[:0]
