@@ -33,6 +33,7 @@ func runDoc(a *analysis.Analysis) *doc {
 		rateSection(d, s, rs)
 	}
 	versionsSection(d, s)
+	overheadSection(d, s)
 	accounting(d, s)
 	shardsSection(d, s)
 	recoveryTable(d, s)

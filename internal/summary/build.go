@@ -68,7 +68,8 @@ func Build(l *results.Loaded) (*Summary, error) {
 	s.Variants = variantInfos(l, p)
 	rates := slices.Clone(p.Rates)
 	slices.Sort(rates)
-	for _, rate := range slices.Compact(rates) {
+	rates = slices.Compact(rates)
+	for _, rate := range rates {
 		rs := RateSummary{Rate: rate}
 		for _, v := range p.Variants {
 			row := buildRow(l, raws, v, rate, p)
@@ -80,6 +81,10 @@ func Build(l *results.Loaded) (*Summary, error) {
 		s.Rates = append(s.Rates, rs)
 	}
 	s.Trends = trends(s, p)
+	s.Overhead = overhead(l, s.Baseline, rates)
+	if s.Service == nil {
+		s.Micro = microFigure(l.Path, s, p)
+	}
 	windows := p.Sink.FaultWindows()
 	loadOnly := 0
 	defer func() {
