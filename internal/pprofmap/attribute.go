@@ -15,7 +15,8 @@ type Breakdown struct {
 	// the CPU time one sample stands for (10ms at 100 Hz).
 	Duration time.Duration
 	Period   time.Duration
-	// Samples counts the profile's samples; Total is their CPU time.
+	// Samples counts the profile's samples (its samples/count values,
+	// not the distinct stacks); Total is their CPU time.
 	Samples int64
 	Total   time.Duration
 	// By is the CPU time of each component that had any.
@@ -40,10 +41,13 @@ func Attribute(r io.Reader) (Breakdown, error) {
 // first) exclude accepts are left out and summed in Excluded: a process
 // that also runs something not measured, such as an in-process sink.
 func Of(p *profile.Profile, exclude func(stack []string) bool) (Breakdown, error) {
-	idx := -1
+	idx, count := -1, -1
 	for i, st := range p.SampleType {
-		if st.Type == "cpu" && st.Unit == "nanoseconds" {
+		switch {
+		case st.Type == "cpu" && st.Unit == "nanoseconds":
 			idx = i
+		case st.Type == "samples" && st.Unit == "count":
+			count = i
 		}
 	}
 	if idx < 0 {
@@ -66,7 +70,11 @@ func Of(p *profile.Profile, exclude func(stack []string) bool) (Breakdown, error
 			b.Excluded += v
 			continue
 		}
-		b.Samples++
+		n := int64(1)
+		if count >= 0 {
+			n = s.Value[count]
+		}
+		b.Samples += n
 		b.Total += v
 		b.By[Classify(stack)] += v
 	}

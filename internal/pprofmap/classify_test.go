@@ -126,6 +126,10 @@ func TestAttributeRealProfile(t *testing.T) {
 	if b.Samples == 0 || b.Total <= 0 || b.Duration <= 0 {
 		t.Fatalf("empty breakdown %+v", b)
 	}
+	// Samples counts samples, not distinct stacks: each is one period.
+	if b.Period <= 0 || time.Duration(b.Samples)*b.Period != b.Total {
+		t.Errorf("%d samples of %v, total %v", b.Samples, b.Period, b.Total)
+	}
 	var sum time.Duration
 	for _, v := range b.By {
 		sum += v
