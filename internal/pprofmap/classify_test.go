@@ -117,7 +117,7 @@ func TestAttributeRealProfile(t *testing.T) {
 	if err := pprof.StartCPUProfile(&buf); err != nil {
 		t.Skipf("profiler busy: %v", err)
 	}
-	spin(300 * time.Millisecond)
+	spin(500 * time.Millisecond)
 	pprof.StopCPUProfile()
 	b, err := Attribute(&buf)
 	if err != nil {
@@ -137,7 +137,7 @@ func TestAttributeRealProfile(t *testing.T) {
 	if sum != b.Total {
 		t.Errorf("components sum to %v, total %v", sum, b.Total)
 	}
-	if share := float64(b.By[App]) / float64(b.Total); share < 0.8 {
+	if share := float64(b.By[App]) / float64(b.Total); share < 0.5 {
 		t.Errorf("busy loop: app share %.2f of %v, want most (%v)", share, b.Total, b.By)
 	}
 }
