@@ -77,6 +77,9 @@ type Config struct {
 	// FinalMetricsPath, if set, is where the registry is written in the
 	// Prometheus text format after the tracer provider has shut down.
 	FinalMetricsPath string
+	// Profile serves a CPU profile at ProfilePath (net/http/pprof), for
+	// the runner's per-cell profile. Off, the route does not exist.
+	Profile bool
 
 	// The fields below exist for `otelbench verify`. All are off by
 	// default, and off they add nothing to the request path of /process

@@ -104,7 +104,7 @@ func instrumentOptions(tp trace.TracerProvider, prop propagation.TextMapPropagat
 		otelhttp.WithMeterProvider(metricnoop.NewMeterProvider()),
 	}
 	if mistake != MistakeNoFilter {
-		opts = append(opts, otelhttp.WithFilter(filters.None(filters.Path("/healthz"), filters.Path("/metrics"))))
+		opts = append(opts, otelhttp.WithFilter(filters.None(filters.Path("/healthz"), filters.Path("/metrics"), filters.PathPrefix("/debug/pprof/"))))
 	}
 	if mistake == MistakeRawPathNames {
 		opts = append(opts, otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {

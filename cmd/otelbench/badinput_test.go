@@ -104,6 +104,10 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"k8s -url without a port", []string{"k8s", "-profile", good, "-url", "http://x/{id}", "-service-image", "i", "-o", filepath.Join(dir, "m")}, []string{"-url", "port"}},
 		{"k8s with fractional target CPUs", []string{"k8s", "-profile", good, "-target-cpus", "0", "-o", filepath.Join(dir, "m")}, []string{"target-cpus 0", "whole CPUs"}},
 		// run -k8s needs its manifests and a kubeconfig that is one.
+		// -pprof with a URL is for a user's service; -micro must be make micro's output.
+		{"pprof URL for the bundled target", []string{"run", "-profile", good, "-results", root, "-target", self, "-pprof", "http://127.0.0.1:6060/debug/pprof/profile"}, []string{"-pprof", "applies to a service given with -cmd"}},
+		{"micro is missing", []string{"run", "-profile", good, "-results", root, "-target", self, "-micro", filepath.Join(dir, "nope.txt")}, []string{"-micro", "nope.txt", "no such file"}},
+		{"micro is not a benchmark", []string{"run", "-profile", good, "-results", root, "-target", self, "-micro", plain}, []string{"-micro", plain, "no BenchmarkMicro line"}},
 		{"run -k8s without manifests", []string{"run", "-profile", good, "-results", root, "-k8s", good}, []string{"-manifests"}},
 		{"run -k8s of no manifests", []string{"run", "-profile", good, "-results", root, "-k8s", good, "-manifests", dir}, []string{"-manifests", "shared.yaml"}},
 		// run -shards out of range.

@@ -36,6 +36,7 @@ func runDoc(a *analysis.Analysis) *doc {
 	costsSection(d, s)
 	floorSection(d, s)
 	versionsSection(d, s)
+	overheadSection(d, s)
 	accounting(d, s)
 	shardsSection(d, s)
 	recoveryTable(d, s)

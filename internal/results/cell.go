@@ -39,6 +39,9 @@ type Cell struct {
 	// when it was not read (a user's service, or a target that did not
 	// answer /metrics).
 	Alloc *Alloc `json:"alloc,omitempty"`
+	// Profile is the target's CPU profile during the measured attack, by
+	// component; nil when the cell was not profiled.
+	Profile *CPUProfile `json:"profile,omitempty"`
 	// Timeline is the measured attack bucket by bucket, for faults and
 	// bursts that come and go within it.
 	Timeline *Timeline `json:"timeline,omitempty"`

@@ -223,8 +223,10 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	attackStart := time.Now()
 	r.recv.startTimeline(attackStart)
 	cr.tl = newTimeline(attackStart)
+	prof := r.startProfile(ctx, cr)
 	cr.ld.run(ctx, "measure", func(res *vegeta.Result) {
 		cr.tl.add(res)
+		prof.observe(res)
 		if r.live != nil {
 			r.live.results.Add(1)
 		}
@@ -241,6 +243,7 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	wall := time.Since(wall0)
 	alloc1, alloc1OK := r.allocsAt(ctx, cr)
 	cr.cell.Alloc = allocDuring(alloc0, alloc1, alloc0OK && alloc1OK)
+	cr.cell.Profile = prof.result()
 	cr.cell.Load.LoadGenCPU = selfCPU() - self0
 	cr.cell.Load.LoadGenCPUs = selfCPUs()
 	m.Close()

@@ -51,9 +51,10 @@ func VariantEnv(p *profile.Profile, v profile.Variant, endpoint string, service 
 }
 
 // TargetArgs are the bundled target's flags for v, listening on listen
-// and writing its final metrics to metricsPath.
+// and writing its final metrics to metricsPath. A run elsewhere takes no
+// CPU profiles (nothing there reads them), so the target serves none.
 func TargetArgs(p *profile.Profile, v profile.Variant, listen, metricsPath string) []string {
-	r := &Runner{opts: Options{Profile: p}}
+	r := &Runner{opts: Options{Profile: p, Pprof: PprofOff}}
 	args := r.targetArgs(v, metricsPath)
 	for i := range args[:len(args)-1] {
 		if args[i] == "-listen" {

@@ -59,6 +59,11 @@ type Options struct {
 	Shards int
 	// Self is the otelbench executable the shards run.
 	Self string
+	// Pprof says how cells are profiled (pprof.go): "" profiles the
+	// bundled target at its own route and a user's service not at all,
+	// PprofOff profiles nothing, and a URL (with {port} for the
+	// service's port) is a user's service's net/http/pprof CPU profile.
+	Pprof string
 }
 
 // Runner measures one profile.
@@ -82,6 +87,9 @@ func Run(ctx context.Context, opts Options) (string, error) {
 	}
 	p := opts.Profile
 	if err := opts.checkShards(); err != nil {
+		return "", err
+	}
+	if err := opts.CheckPprof(); err != nil {
 		return "", err
 	}
 	if opts.Service != nil {

@@ -48,5 +48,8 @@ func (r *Runner) targetArgs(v profile.Variant, metricsPath string) []string {
 	if v.Blocking {
 		args = append(args, "-blocking")
 	}
+	if r.profiling() {
+		args = append(args, "-pprof")
+	}
 	return args
 }

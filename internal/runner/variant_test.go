@@ -213,6 +213,7 @@ func parseTargetFlags(args []string) (targets.Config, error) {
 	fs.BoolVar(&cfg.Blocking, "blocking", false, "")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 0, "")
 	fs.StringVar(&cfg.FinalMetricsPath, "final-metrics", "", "")
+	fs.BoolVar(&cfg.Profile, "pprof", false, "")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -240,16 +241,17 @@ func TestTargetArgs(t *testing.T) {
 		variant string
 		want    []string
 	}{
-		// The baseline: the workload flags and no -blocking.
-		{variant: "base", want: common("none")},
+		// The baseline: the workload flags and no -blocking; every
+		// variant serves its CPU profile (-pprof).
+		{variant: "base", want: append(common("none"), "-pprof")},
 		// sync never blocks.
-		{variant: "sync", want: common("sync")},
+		{variant: "sync", want: append(common("sync"), "-pprof")},
 		// batch without blocking: the SDK default (drop when full).
-		{variant: "batch", want: common("batch")},
+		{variant: "batch", want: append(common("batch"), "-pprof")},
 		// blocking: true is the one option passed as a flag.
-		{variant: "blocking", want: append(common("batch"), "-blocking")},
+		{variant: "blocking", want: append(common("batch"), "-blocking", "-pprof")},
 		// A sampled variant runs the batch target, blocking included.
-		{variant: "sampled", want: append(common("batch"), "-blocking")},
+		{variant: "sampled", want: append(common("batch"), "-blocking", "-pprof")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.variant, func(t *testing.T) {
@@ -272,6 +274,7 @@ func TestTargetArgs(t *testing.T) {
 				Blocking:         v.Blocking,
 				ShutdownTimeout:  r.shutdownTimeout(),
 				FinalMetricsPath: metrics,
+				Profile:          true,
 			}
 			if cfg != want {
 				t.Errorf("the target would run with %+v, want %+v", cfg, want)

@@ -73,7 +73,8 @@ func Build(l *results.Loaded) (*Summary, error) {
 	s.Warnings = append(s.Warnings, timeoutUnitWarnings(p, s.Variants)...)
 	rates := slices.Clone(p.Rates)
 	slices.Sort(rates)
-	for _, rate := range slices.Compact(rates) {
+	rates = slices.Compact(rates)
+	for _, rate := range rates {
 		rs := RateSummary{Rate: rate}
 		for _, v := range p.Variants {
 			row := buildRow(l, raws, v, rate, p)
@@ -86,6 +87,10 @@ func Build(l *results.Loaded) (*Summary, error) {
 	}
 	s.Trends = trends(s, p)
 	s.Floor = floors(s)
+	s.Overhead = overhead(l, s.Baseline, rates)
+	if s.Service == nil {
+		s.Micro = microFigure(l.Path, s, p)
+	}
 	windows := p.Sink.FaultWindows()
 	loadOnly := 0
 	defer func() {

@@ -68,8 +68,11 @@ func NewDiff(x, base []float64) Diff {
 	}
 	iv := stats.DifferenceOfMediansCI(x, base, Confidence, resamples, 1)
 	_, p := stats.MannWhitney(x, base)
-	if math.IsNaN(iv.Point) || math.IsNaN(p) {
+	if math.IsNaN(iv.Point) {
 		return d
+	}
+	if math.IsNaN(p) { // identical samples, all ties: no difference
+		p = 1
 	}
 	d.Valid = true
 	d.Point, d.P = iv.Point, p

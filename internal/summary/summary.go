@@ -63,6 +63,12 @@ type Summary struct {
 	// Floor); empty when the profile has neither a noop nor a ratio-0
 	// variant.
 	Floor []Floor `json:"floor,omitempty"`
+	// Overhead is where the CPU per request goes, by component, from the
+	// cells' CPU profiles; nil when no cell was profiled.
+	Overhead *Overhead `json:"overhead,omitempty"`
+	// Micro is the micro benchmark of the handler beside the run's
+	// figures; its Missing says why when there is none.
+	Micro *Micro `json:"micro,omitempty"`
 	// Warnings concern the run as a whole (unfinished or failed cells).
 	Warnings []Warning `json:"warnings,omitempty"`
 	// Environment, Seed and Sink are what the run measured on and with.

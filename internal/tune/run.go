@@ -209,7 +209,9 @@ func (o Options) measure(ctx context.Context, root, name string, vs []profile.Va
 	} else {
 		p.Sink.Delay = profile.Duration(s.Latency)
 	}
-	dir, err := runner.Run(ctx, runner.Options{Profile: p, TargetBin: o.TargetBin, Service: o.Service, ResultsRoot: root, Progress: o.Progress, Pin: o.Pin})
+	dir, err := runner.Run(ctx, runner.Options{Profile: p, TargetBin: o.TargetBin, Service: o.Service, ResultsRoot: root, Progress: o.Progress, Pin: o.Pin,
+		// tune ranks settings; where the CPU goes is run's question.
+		Pprof: runner.PprofOff})
 	if err != nil {
 		return dir, nil, err
 	}
