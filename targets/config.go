@@ -13,6 +13,11 @@ const (
 	// VariantNone serves the routes with no tracing at all: no otelhttp, no
 	// SDK, no exporter and no span code on the request path.
 	VariantNone Variant = "none"
+	// VariantNoop serves the routes under otelhttp, with the handler's
+	// manual spans, against the API's noop TracerProvider: the
+	// instrumentation with no SDK. No span is recorded, ended through a
+	// processor or exported.
+	VariantNoop Variant = "noop"
 	// VariantSync ends spans through the SDK's SimpleSpanProcessor, which
 	// exports each span on the request's goroutine (what WithSyncer does).
 	VariantSync Variant = "sync"
@@ -22,7 +27,7 @@ const (
 )
 
 // Variants lists every known variant, in the order they are documented.
-var Variants = []Variant{VariantNone, VariantSync, VariantBatch}
+var Variants = []Variant{VariantNone, VariantNoop, VariantSync, VariantBatch}
 
 // ParseVariant returns the Variant named s, or an error naming s and the
 // known variants.
@@ -72,6 +77,9 @@ type Config struct {
 	// FinalMetricsPath, if set, is where the registry is written in the
 	// Prometheus text format after the tracer provider has shut down.
 	FinalMetricsPath string
+	// Profile serves a CPU profile at ProfilePath (net/http/pprof), for
+	// the runner's per-cell profile. Off, the route does not exist.
+	Profile bool
 
 	// The fields below exist for `otelbench verify`. All are off by
 	// default, and off they add nothing to the request path of /process
@@ -140,8 +148,8 @@ func (c Config) validateVerify() error {
 		if _, err := ParseMistake(string(c.Mistake)); err != nil {
 			return err
 		}
-		if c.Mistake != MistakeNone && c.Variant == VariantNone {
-			return fmt.Errorf("mistake %q needs a traced variant, not %q", c.Mistake, c.Variant)
+		if c.Mistake != MistakeNone && (c.Variant == VariantNone || c.Variant == VariantNoop) {
+			return fmt.Errorf("mistake %q needs a variant that sends spans, not %q", c.Mistake, c.Variant)
 		}
 		if c.Mistake == MistakeDroppedContext && !c.Handoff {
 			return fmt.Errorf("mistake %q applies to the hand-off routes: enable them", c.Mistake)

@@ -126,6 +126,8 @@ type extras struct {
 	// dropContext makes /handoff/good drop the request's context
 	// (MistakeDroppedContext).
 	dropContext bool
+	// profile adds the CPU profile route (Config.Profile).
+	profile bool
 }
 
 // newMux returns the service's routes: /process/{item_id}, /healthz and
@@ -143,5 +145,8 @@ func newMux(work workload, tracer trace.Tracer, requests prometheus.Counter, gat
 		_, _ = w.Write([]byte("ok"))
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	if ex.profile {
+		registerProfile(mux)
+	}
 	return mux
 }

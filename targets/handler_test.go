@@ -27,7 +27,7 @@ func recordingTelemetry(t *testing.T) (*telemetry, *tracetest.SpanRecorder) {
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
 	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
-	return &telemetry{tp: tp, propagators: newPropagators()}, rec
+	return &telemetry{api: tp, tp: tp, propagators: newPropagators()}, rec
 }
 
 // serve starts a loopback server for the service and returns it with its

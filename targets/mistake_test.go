@@ -41,7 +41,9 @@ func TestValidateVerifyFields(t *testing.T) {
 		// An unknown mistake is named.
 		{name: "unknown mistake", cfg: Config{Variant: VariantBatch, Mistake: "typo"}, wantErr: `unknown mistake "typo"`},
 		// A mistake needs tracing to be made.
-		{name: "mistake untraced", cfg: Config{Mistake: MistakeNoFilter}, wantErr: "needs a traced variant"},
+		{name: "mistake untraced", cfg: Config{Mistake: MistakeNoFilter}, wantErr: "needs a variant that sends spans"},
+		// Noop sends nothing, so a mistake would not show either.
+		{name: "mistake noop", cfg: Config{Variant: VariantNoop, Mistake: MistakeNoFilter}, wantErr: "needs a variant that sends spans"},
 		// Dropping the context happens on the hand-off routes only.
 		{name: "dropped context without routes", cfg: Config{Variant: VariantSync, Mistake: MistakeDroppedContext}, wantErr: "hand-off routes"},
 		// The downstream must be an absolute http URL.
@@ -180,7 +182,7 @@ func TestShutdownNoFlush(t *testing.T) {
 			exp := &countingExporter{}
 			// A batch processor that would wait an hour before exporting.
 			tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(3600e9)))
-			tel := &telemetry{tp: tp, propagators: newPropagators()}
+			tel := &telemetry{api: tp, tp: tp, propagators: newPropagators()}
 			_, s := tel.tracer().Start(context.Background(), "queued")
 			s.End()
 			var stderr bytes.Buffer

@@ -101,7 +101,7 @@ func newServiceWith(work workload, tel *telemetry, m *Metrics, g prometheus.Gath
 
 // newExtras builds the opt-in parts that cfg asks for.
 func newExtras(cfg Config, tel *telemetry) (extras, error) {
-	ex := extras{handoff: cfg.Handoff, dropContext: cfg.Mistake == MistakeDroppedContext}
+	ex := extras{handoff: cfg.Handoff, dropContext: cfg.Mistake == MistakeDroppedContext, profile: cfg.Profile}
 	if cfg.Downstream != "" {
 		d, err := newDownstream(cfg.Downstream, tel)
 		if err != nil {

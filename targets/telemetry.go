@@ -12,7 +12,6 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp/filters"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -34,7 +33,10 @@ const (
 // telemetry is what a variant adds to the service. For VariantNone every
 // field is nil.
 type telemetry struct {
-	// tp is the SDK tracer provider, nil when not tracing.
+	// api is the tracer provider the instrumentation uses: tp, or the
+	// API's noop provider for VariantNoop; nil when not tracing.
+	api trace.TracerProvider
+	// tp is the SDK tracer provider, nil without the SDK.
 	tp *sdktrace.TracerProvider
 	// propagators extract an inbound traceparent and baggage.
 	propagators propagation.TextMapPropagator
@@ -53,30 +55,30 @@ type telemetry struct {
 // tracer returns the tracer for the handler's manual spans, or nil when not
 // tracing.
 func (t *telemetry) tracer() trace.Tracer {
-	if t.tp == nil {
+	if t.api == nil {
 		return nil
 	}
-	return t.tp.Tracer(tracerName)
+	return t.api.Tracer(tracerName)
 }
 
 // instrument wraps h in otelhttp for a traced variant and returns h itself
 // otherwise.
 func (t *telemetry) instrument(h http.Handler) http.Handler {
-	if t.tp == nil {
+	if t.api == nil {
 		return h
 	}
-	return instrument(h, t.tp, t.propagators, t.mistake)
+	return instrument(h, t.api, t.propagators, t.mistake)
 }
 
 // transport wraps base in otelhttp.Transport for a traced variant, with the
 // same tracer provider and propagators as the server side, and returns base
 // itself otherwise.
 func (t *telemetry) transport(base http.RoundTripper) http.RoundTripper {
-	if t.tp == nil {
+	if t.api == nil {
 		return base
 	}
 	return otelhttp.NewTransport(base,
-		otelhttp.WithTracerProvider(t.tp),
+		otelhttp.WithTracerProvider(t.api),
 		otelhttp.WithPropagators(t.propagators),
 		otelhttp.WithMeterProvider(metricnoop.NewMeterProvider()),
 	)
@@ -102,7 +104,7 @@ func instrumentOptions(tp trace.TracerProvider, prop propagation.TextMapPropagat
 		otelhttp.WithMeterProvider(metricnoop.NewMeterProvider()),
 	}
 	if mistake != MistakeNoFilter {
-		opts = append(opts, otelhttp.WithFilter(filters.None(filters.Path("/healthz"), filters.Path("/metrics"))))
+		opts = append(opts, otelhttp.WithFilter(filters.None(filters.Path("/healthz"), filters.Path("/metrics"), filters.PathPrefix("/debug/pprof/"))))
 	}
 	if mistake == MistakeRawPathNames {
 		opts = append(opts, otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
@@ -144,8 +146,11 @@ func newResource(ctx context.Context) (*resource.Resource, error) {
 // exposes the SDK's metrics on the registry of m, so that every component
 // built after it reports there.
 func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer) (tel *telemetry, err error) {
-	if cfg.Variant == VariantNone {
+	switch cfg.Variant {
+	case VariantNone:
 		return &telemetry{}, nil
+	case VariantNoop:
+		return newNoopTelemetry(), nil
 	}
 	otel.SetErrorHandler(newErrorLog(stderr, m))
 	var mp *sdkmetric.MeterProvider
@@ -181,10 +186,9 @@ func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer)
 		tpOpts = append(tpOpts, sdktrace.WithResource(res))
 	}
 
-	// No options: OTEL_EXPORTER_OTLP_* decide, exactly as on a user's service.
-	otlp, err := otlptracegrpc.New(ctx)
+	otlp, err := newOTLPExporter(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("creating otlptracegrpc exporter: %w", err)
+		return nil, err
 	}
 	exp := newTimedExporter(otlp, m)
 
@@ -215,7 +219,7 @@ func newTelemetry(ctx context.Context, cfg Config, m *Metrics, stderr io.Writer)
 	tp := sdktrace.NewTracerProvider(append(tpOpts,
 		sdktrace.WithSpanProcessor(newTimedProcessor(sp, m)),
 	)...)
-	return &telemetry{tp: tp, propagators: prop, processor: processor, mistake: cfg.Mistake, mp: mp}, nil
+	return &telemetry{api: tp, tp: tp, propagators: prop, processor: processor, mistake: cfg.Mistake, mp: mp}, nil
 }
 
 // processorConfig returns the JSON for the ready line's "processor" field.

@@ -91,6 +91,7 @@ func parseFlags(args []string, stderr io.Writer) (targets.Config, error) {
 	fs.BoolVar(&cfg.Blocking, "blocking", false, "batch variant: block OnEnd when the queue is full instead of dropping")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", targets.DefaultShutdownTimeout, "bound on the whole graceful shutdown")
 	fs.StringVar(&cfg.FinalMetricsPath, "final-metrics", "", "`file` to write the final metrics to (Prometheus text) at shutdown")
+	fs.BoolVar(&cfg.Profile, "pprof", false, "serve a CPU profile at "+targets.ProfilePath+" (net/http/pprof)")
 	// For `otelbench verify` only; the benchmark never passes these.
 	mistake := fs.String("mistake", string(targets.MistakeNone), fmt.Sprintf("for otelbench verify: build in one classic wiring mistake, one of %v", targets.Mistakes))
 	fs.StringVar(&cfg.Downstream, "downstream", "", "for otelbench verify: `URL` that each /process request GETs through otelhttp.Transport")

@@ -33,6 +33,7 @@ func TestBadInputExitsTwo(t *testing.T) {
 	overlap := write("overlap.yaml", goodProfile+"sink:\n  outages: [{from: 0s, to: 500ms}, {from: 200ms, to: 900ms}]\n", 0o644)
 	plain := write("plain", "not a program\n", 0o644)
 	otelcol := write("otelcol.yaml", goodProfile+"collector: otelcol\n", 0o644)
+	outage := write("outage.yaml", goodProfile+"sink:\n  outages: [{from: 0s, to: 500ms}]\n", 0o644)
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +90,32 @@ func TestBadInputExitsTwo(t *testing.T) {
 		{"sink on another host", []string{"sink", "-listen", "192.0.2.1:4317"}, []string{"-listen", "192.0.2.1:4317", "loopback"}},
 		{"sink on every IPv6 interface", []string{"sink", "-listen", "[::]:0"}, []string{"-listen", "loopback"}},
 		{"sink without a port", []string{"sink", "-listen", "127.0.0.1"}, []string{"-listen", "127.0.0.1", "port"}},
+		// An attack shard needs its URL, start, index and folder.
+		{"attack without {id}", []string{"attack", "-url", "http://127.0.0.1:1/x", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-o", filepath.Join(dir, "s")}, []string{"url", "no {id}"}},
+		{"attack with a bad start", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "noon", "-shard", "0", "-o", filepath.Join(dir, "s")}, []string{"-start-at", "noon"}},
+		{"attack shard beyond", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "3", "-shards", "2", "-o", filepath.Join(dir, "s")}, []string{"shard 3"}},
+		{"attack with a bad prefix", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-trace-prefix", "xyz", "-o", filepath.Join(dir, "s")}, []string{"-trace-prefix", "xyz"}},
+		{"attack with a bad cell", []string{"attack", "-url", "http://127.0.0.1:1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-cell", "c1", "-o", filepath.Join(dir, "s")}, []string{"-cell", "c1"}},
+		{"attack off the machine", []string{"attack", "-url", "http://192.0.2.1/{id}", "-rate", "10", "-duration", "1s", "-start-at", "2026-12-01T12:00:00Z", "-shard", "0", "-o", filepath.Join(dir, "s")}, []string{"192.0.2.1", "not a loopback host", "-remote"}},
+		// k8s: what a cluster run cannot do, and the flags it needs.
+		{"k8s of a faulty sink", []string{"k8s", "-profile", outage, "-o", filepath.Join(dir, "m")}, []string{"sink.outages", "fixed delay only"}},
+		{"k8s without -o", []string{"k8s", "-profile", good}, []string{"-o"}},
+		{"k8s -url without an image", []string{"k8s", "-profile", good, "-url", "http://x:80/{id}", "-o", filepath.Join(dir, "m")}, []string{"-service-image"}},
+		{"k8s -url without a port", []string{"k8s", "-profile", good, "-url", "http://x/{id}", "-service-image", "i", "-o", filepath.Join(dir, "m")}, []string{"-url", "port"}},
+		{"k8s with fractional target CPUs", []string{"k8s", "-profile", good, "-target-cpus", "0", "-o", filepath.Join(dir, "m")}, []string{"target-cpus 0", "whole CPUs"}},
+		// run -k8s needs its manifests and a kubeconfig that is one.
+		// -pprof with a URL is for a user's service; -micro must be make micro's output.
+		{"pprof URL for the bundled target", []string{"run", "-profile", good, "-results", root, "-target", self, "-pprof", "http://127.0.0.1:6060/debug/pprof/profile"}, []string{"-pprof", "applies to a service given with -cmd"}},
+		{"micro is missing", []string{"run", "-profile", good, "-results", root, "-target", self, "-micro", filepath.Join(dir, "nope.txt")}, []string{"-micro", "nope.txt", "no such file"}},
+		{"micro is not a benchmark", []string{"run", "-profile", good, "-results", root, "-target", self, "-micro", plain}, []string{"-micro", plain, "no BenchmarkMicro line"}},
+		{"run -k8s without manifests", []string{"run", "-profile", good, "-results", root, "-k8s", good}, []string{"-manifests"}},
+		{"run -k8s of no manifests", []string{"run", "-profile", good, "-results", root, "-k8s", good, "-manifests", dir}, []string{"-manifests", "shared.yaml"}},
+		// run -shards out of range.
+		{"run with -shards -1", []string{"run", "-profile", good, "-results", root, "-target", self, "-shards", "-1"}, []string{"-shards -1"}},
+		// merge needs its profile and folders with shards in them.
+		{"merge without a profile", []string{"merge", "-results", root, dir}, []string{"-profile"}},
+		{"merge of a folder without shards", []string{"merge", "-profile", good, "-results", root, dir}, []string{dir, "no shard folder"}},
+		{"merge of a missing folder", []string{"merge", "-profile", good, "-results", root, filepath.Join(dir, "nope")}, []string{"nope"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

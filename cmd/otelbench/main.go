@@ -77,6 +77,9 @@ commands:
   tune    find and confirm settings: otelbench tune -rate 2000 -latency 20ms [-budget-p99 10] [-cmd 'mysvc' -url ...]
   sink    run the OTLP/gRPC sink:   otelbench sink -listen 127.0.0.1:4317
   verify  check tracing wiring:     otelbench verify [-cmd 'mysvc' -url http://127.0.0.1:8080/items/{id}]
+  attack  one shard of a cell's load: otelbench attack -url URL -rate R -duration D -start-at TIME -shard I -shards N -o DIR
+  merge   shard folders into a run: otelbench merge -profile FILE [-results DIR] FOLDER…
+  k8s     Kubernetes manifests:     otelbench k8s -profile FILE -shards N [-url URL -service-image IMAGE] -o DIR
 
 "otelbench <command> -h" lists a command's flags.`
 
@@ -101,6 +104,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return recommendCmd(ctx, args[1:], stdout, stderr)
 	case "tune":
 		return tuneCmd(ctx, args[1:], stdout, stderr)
+	case "attack":
+		return attackCmd(ctx, args[1:], stdout, stderr)
+	case "merge":
+		return mergeCmd(ctx, args[1:], stdout, stderr)
+	case "k8s":
+		return k8sCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

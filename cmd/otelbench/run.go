@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +11,9 @@ import (
 	"path/filepath"
 
 	"github.com/otelbench/otelbench/internal/collector"
+	"github.com/otelbench/otelbench/internal/micro"
 	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/runner"
 )
 
@@ -26,6 +29,11 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	otelcolBin := fs.String("otelcol", "", "collector binary for profiles with `collector: otelcol` (default: $OTELBENCH_OTELCOL, then collector/bin/otelcol)")
 	pin := fs.String("pin", runner.PinAuto, "CPUs: auto (the target on the upper half of the CPUs, otelbench's load generator and sink on the rest, when there are two or more), off, or TARGET/LOADGEN lists such as 1/0")
 	targetCache := fs.String("target-cache", runner.DefaultTargetCache, "directory that keeps the targets built for variants with an sdk_version")
+	kube := fs.String("k8s", "", "a kubeconfig: run the manifests of -manifests (written by otelbench k8s for this profile) on that cluster, one cell at a time")
+	manifests := fs.String("manifests", "", "with -k8s: the directory otelbench k8s wrote")
+	shards := fs.Int("shards", 0, fmt.Sprintf("send each cell's measured attack from N `otelbench attack` processes and merge their results (1–%d; 0: the in-process attacker)", runner.MaxShards))
+	pprofFlag := fs.String("pprof", "", "CPU profiles of each cell's measured attack: `off`, or with -cmd the URL of the service's net/http/pprof CPU profile (http://127.0.0.1:{port}/debug/pprof/profile); the bundled target is profiled unless off")
+	microFile := fs.String("micro", "", "`file` of the micro benchmark (make micro) to keep in the run directory, for the report's \"Where the overhead goes\"")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
 	}
@@ -46,9 +54,22 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := checkDir("-results", *resultsRoot); err != nil {
 		return usageError{fmt.Errorf("run: %w", err)}
 	}
-	opts := runner.Options{Profile: p, ResultsRoot: *resultsRoot, TargetCache: *targetCache}
+	if *kube != "" {
+		return runK8s(ctx, p, *kube, *manifests, *resultsRoot, stdout, stderr)
+	}
+	opts := runner.Options{Profile: p, ResultsRoot: *resultsRoot, TargetCache: *targetCache, Pprof: *pprofFlag}
+	if opts.Shards, opts.Self, err = shardsFlag(*shards); err != nil {
+		return err
+	}
 	if opts.TargetBin, opts.Service, err = measured.resolve("run", *spans); err != nil {
 		return err
+	}
+	if err := opts.CheckPprof(); err != nil {
+		return usageError{fmt.Errorf("run: %w", err)}
+	}
+	microData, err := readMicro(*microFile)
+	if err != nil {
+		return usageError{fmt.Errorf("run: %w", err)}
 	}
 	if p.Collector == profile.CollectorOtelcol {
 		if opts.Otelcol, err = findOtelcol(*otelcolBin); err != nil {
@@ -79,6 +100,11 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		return runErr
 	}
+	if microData != nil {
+		if err := results.WriteFileAtomic(filepath.Join(dir, results.MicroFile), microData); err != nil {
+			runErr = errors.Join(runErr, fmt.Errorf("keeping -micro %s: %w", *microFile, err))
+		}
+	}
 	if err := writeReports(dir, stdout); err != nil {
 		return errors.Join(runErr, err)
 	}
@@ -87,6 +113,23 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return interruptedError{fmt.Errorf("%w; the cells measured so far are in %s", runErr, dir)}
 	}
 	return runErr
+}
+
+// readMicro reads the -micro file, nil when none is given: it must be
+// the micro benchmark's output (package micro), checked now so that a run
+// does not end on a bad file.
+func readMicro(path string) ([]byte, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-micro: %w", err)
+	}
+	if _, err := micro.Parse(bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("-micro %s: %w", path, err)
+	}
+	return data, nil
 }
 
 // findTarget locates the target binary: the flag, then next to this

@@ -7,21 +7,24 @@ import (
 	"io"
 	"strings"
 
+	"github.com/otelbench/otelbench/internal/svcenv"
 	"github.com/otelbench/otelbench/internal/verify"
 	"github.com/otelbench/otelbench/targets"
 )
 
 const verifySynopsis = `otelbench verify [-target BIN] [-mistake NAME] [-checks LIST]
-       otelbench verify -cmd 'COMMAND' -url http://127.0.0.1:PORT/path/{id} [-downstream-env NAME] [-ratio R]
+       otelbench verify -cmd 'COMMAND' -url 'http://127.0.0.1:{port}/path/{id}' [-env KEY=VALUE]… [-downstream-env NAME] [-ratio R]
 
 Checks that a service's tracing is wired correctly. It starts the embedded
-OTLP/gRPC sink, then the service: the bundled otelbench-target (by default),
-or your own command, run with sh -c in its own process group and given
-OTEL_EXPORTER_OTLP_ENDPOINT (and OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) pointing
-at the sink, OTEL_EXPORTER_OTLP_INSECURE=true, OTEL_EXPORTER_OTLP_PROTOCOL=grpc
-and, unless set, OTEL_BSP_SCHEDULE_DELAY=100. It sends requests with known
-trace ids and prints one line per check: pass, FAIL (with the evidence: trace
-ids, span names and ids), warn, or n/a.
+sink (OTLP/gRPC and OTLP/HTTP on one port), then the service: the bundled
+otelbench-target (by default), or your own command, run with sh -c in its own
+process group, exactly as run and tune start it: PATH, HOME, TMPDIR, LANG and
+USER from this shell, your -env KEY=VALUE, OTEL_EXPORTER_OTLP_ENDPOINT pointing
+at the sink, OTEL_EXPORTER_OTLP_INSECURE=true, the sampler
+parentbased_traceidratio with -ratio (unless -env sets OTEL_TRACES_SAMPLER),
+OTEL_BSP_SCHEDULE_DELAY=100 (unless -env sets it), and $PORT when -url has
+{port}. It sends requests with known trace ids and prints one line per check:
+pass, FAIL (with the evidence: trace ids, span names and ids), warn, or n/a.
 
 checks:
   parenting   one server span per request, in the trace of the traceparent sent,
@@ -39,8 +42,9 @@ checks:
               with OTEL_BSP_SCHEDULE_DELAY=60000: spans ended that never arrived
 
 -url must be served by -cmd, on loopback; {id} in it is replaced by a number per
-request (without it the naming check is n/a). The sampling ratio of your service
-is -ratio, or what OTEL_TRACES_SAMPLER(_ARG) in the environment say, or unknown.
+request (without it the naming check is n/a), {port} by a free port passed as
+$PORT. The sampling ratio judged is -ratio (default 0.25), or what
+OTEL_TRACES_SAMPLER(_ARG) given with -env say, or unknown.
 Exit status: 0 when no check failed, 1 when one did (or the service would not
 start), 2 for bad usage.`
 
@@ -58,11 +62,12 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	command := fs.String("cmd", "", "your service: a shell `command` that starts it (run with sh -c)")
 	rawURL := fs.String("url", "", "with -cmd: a `URL` of one of its routes, {id} marking a path parameter")
 	exclude := fs.String("exclude", strings.Join(verify.DefaultExcluded, ","), "comma-separated `paths` that must not be traced (empty: skip the check)")
-	ratio := fs.Float64("ratio", 0, "root sampling `ratio` the service applies, in (0, 1] (default: 0.25 for the bundled target, which gets it; else from OTEL_TRACES_SAMPLER_ARG)")
+	ratio := fs.Float64("ratio", 0, "root sampling `ratio` the service is given (OTEL_TRACES_SAMPLER=parentbased_traceidratio), in (0, 1] (default 0.25; with -env OTEL_TRACES_SAMPLER=…, the ratio that implies)")
 	downstreamEnv := fs.String("downstream-env", "", "with -cmd: the environment variable `NAME` through which your service takes its downstream URL")
 	checks := fs.String("checks", "all", "comma-separated checks to run: "+strings.Join(verify.CheckNames, ","))
 	requests := fs.Int("requests", verify.DefaultRequests, "requests in the traffic phase, each to a distinct path")
 	readyTimeout := fs.Duration("ready-timeout", verify.DefaultReadyTimeout, "how long to wait for the service to be ready")
+	userEnv := addEnvFlag(fs)
 	verbose := fs.Bool("v", false, "print progress and the service's output to stderr")
 	if help, err := parseFlags(fs, args); help || err != nil {
 		return err
@@ -74,7 +79,15 @@ func verifyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return usageError{fmt.Errorf("verify: -checks: %w", err)}
 	}
+	env, err := svcenv.ParseUser(*userEnv)
+	if err != nil {
+		return usageError{fmt.Errorf("verify: %w", err)}
+	}
+	if len(env) == 0 {
+		env = nil
+	}
 	opts := verify.Options{
+		UserEnv:       env,
 		Mistake:       *mistake,
 		Command:       *command,
 		URL:           *rawURL,

@@ -38,8 +38,15 @@ type Advice struct {
 	Settings settings.Tracing  `json:"settings"`
 	Env      map[string]string `json:"env"`
 	CodeOnly []string          `json:"code_only,omitempty"`
-	Budgets  Budgets           `json:"budgets"`
-	Inputs   Inputs            `json:"inputs"`
+	// Language is the SDK's language of the chosen variant
+	// (telemetry.sdk.language; "go" for the bundled target). Sized says
+	// the model sized the settings, which it does for the Go SDK only;
+	// otherwise they are the chosen variant's as measured, and CodeOnly,
+	// which names Go options, is empty.
+	Language string  `json:"language,omitempty"`
+	Sized    bool    `json:"sized"`
+	Budgets  Budgets `json:"budgets"`
+	Inputs   Inputs  `json:"inputs"`
 	// Verdict says whether the chosen variant met the budgets.
 	Verdict Verdict `json:"verdict"`
 	// Costs are what tracing cost with the chosen variant at each rate,
@@ -94,6 +101,10 @@ type Cost struct {
 	Ended     int64   `json:"ended"`
 	LossPct   float64 `json:"loss_pct"`
 	Sampled   float64 `json:"sampled_share"`
+	// LossUnknown, when set, says why the loss could not be told (a
+	// results.LossUnknown constant): Lost and LossPct mean nothing, and
+	// the loss budget was not judged at this rate.
+	LossUnknown string `json:"loss_unknown,omitempty"`
 }
 
 // Advise answers for the run summarised in s, with the model's checks c
@@ -105,6 +116,10 @@ func Advise(s *summary.Summary, c predict.Checks, p *profile.Profile) Advice {
 // AdviseWith is Advise with budgets of the caller's.
 func AdviseWith(s *summary.Summary, c predict.Checks, p *profile.Profile, b Budgets) Advice {
 	a := Advice{Schema: Schema, RunID: s.RunID, Profile: s.Profile, Budgets: b, Env: map[string]string{}}
+	if s.LoadOnly() {
+		a.Notes = append(a.Notes, Note{Kind: NoteLoadOnly})
+		return a
+	}
 	a.Candidates = Qualify(s, b, headroomOf(s, &c))
 	a.Choice = Choose(s, a.Candidates)
 	if a.Choice.Pool == PoolNone {
@@ -115,10 +130,20 @@ func AdviseWith(s *summary.Summary, c predict.Checks, p *profile.Profile, b Budg
 	base, _ := s.Variant(a.Choice.Variant)
 	cand := candidate(a.Candidates, base.Name)
 	a.Inputs = inputsFor(s, p, base)
-	sz := Size(base.Settings, Origin{Variant: base.Name}, a.Inputs)
-	a.Settings = sz.Settings
-	a.Settings.SampleRatio = base.Settings.SampleRatio
-	a.Env, a.CodeOnly = a.Settings.Env(), a.Settings.CodeOnly()
+	a.Language = base.Language
+	var sz Sizing
+	if base.GoSDK() {
+		sz = Size(base.Settings, Origin{Variant: base.Name}, a.Inputs)
+		a.Settings, a.Sized = sz.Settings, true
+		a.Settings.SampleRatio = base.Settings.SampleRatio
+		a.Env, a.CodeOnly = a.Settings.Env(), a.Settings.CodeOnly()
+	} else {
+		// The model is of the Go SDK's processor: other SDKs get what was
+		// measured, as it was measured.
+		a.Settings = base.Settings
+		a.Env = a.Settings.Env()
+		a.Notes = append(a.Notes, Note{Kind: NoteModelNotApplicable, Variant: base.Name, Detail: base.Language})
+	}
 	a.Notes = append(a.Notes, sz.Notes...)
 	a.Reasons = append(a.Reasons, processorReasons(s, a, cand)...)
 	a.Reasons = append(a.Reasons, sz.Reasons...)
@@ -137,7 +162,7 @@ func AdviseWith(s *summary.Summary, c predict.Checks, p *profile.Profile, b Budg
 	if differ(base.Settings, a.Settings) {
 		a.Notes = append(a.Notes, Note{Kind: NoteNotMeasuredAsSuch, Variant: base.Name})
 	}
-	if a.Inputs.LatencySource == LatencyUnknown {
+	if a.Inputs.LatencySource == LatencyUnknown && a.Sized {
 		a.Notes = append(a.Notes, Note{Kind: NoteNoLatency})
 	}
 	return a
@@ -187,7 +212,8 @@ func costs(s *summary.Summary, name string) []Cost {
 		}
 		c := Cost{Rate: rs.Rate, CPU: r.CPUPerRequest, CPUDelta: r.CPUDelta, P50: r.Latency.P50, P50Delta: r.P50Delta,
 			P99: r.Latency.P99, P99Delta: r.P99Delta, P99Change: P99Change(r),
-			Lost: r.Spans.Lost, Ended: r.Spans.Ended, LossPct: r.Spans.LossPct, Sampled: r.Spans.SampledShare}
+			Lost: r.Spans.Lost, Ended: r.Spans.Ended, LossPct: r.Spans.LossPct, Sampled: r.Spans.SampledShare,
+			LossUnknown: r.Spans.LossUnknown}
 		if base != nil {
 			c.BaseCPU = base.CPUPerRequest
 		}

@@ -364,3 +364,28 @@ func checkSettings(t *testing.T, name string, st settings.Tracing) {
 		t.Errorf("%s: %v", name, err)
 	}
 }
+
+// TestAdviceOtherSDKs checks that a service on another SDK gets the chosen
+// variant's settings as measured: never sized by the Go model, with no Go
+// options, and a note saying why.
+func TestAdviceOtherSDKs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 50 {
+		p, err := profile.Parse("random.yaml", []byte(randomProfile(rng)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := randomSummary(rng, p)
+		for j := range s.Variants {
+			s.Variants[j].Language = []string{"nodejs", "python", ""}[i%3]
+		}
+		a := Advise(s, predict.Check(s, p), p)
+		if !a.Measured {
+			continue
+		}
+		base, _ := s.Variant(a.Choice.Variant)
+		if a.Sized || a.Settings != base.Settings || len(a.CodeOnly) > 0 || !hasNote(a, NoteModelNotApplicable) {
+			t.Errorf("%d: sized %v, settings %+v (measured %+v), code-only %v, notes %+v", i, a.Sized, a.Settings, base.Settings, a.CodeOnly, a.Notes)
+		}
+	}
+}

@@ -125,7 +125,9 @@ func P99Change(r *summary.Row) float64 {
 func Qualify(s *summary.Summary, b Budgets, headroom func(variant string) float64) []Candidate {
 	var out []Candidate
 	for _, v := range s.Variants {
-		if v.Kind == profile.KindNone {
+		if !v.Recommendable() {
+			// The baseline, and the floor's measurements (noop, ratio 0):
+			// none of them is a way to trace.
 			continue
 		}
 		c := qualify(s, v, b)

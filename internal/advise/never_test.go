@@ -81,7 +81,7 @@ func randomProfile(rng *rand.Rand) string {
 func randomSummary(rng *rand.Rand, p *profile.Profile) *summary.Summary {
 	s := &summary.Summary{RunID: "random", Profile: p.Name, Budget: p.Budget.P99OverheadPct, Baseline: "none"}
 	for _, v := range p.Variants {
-		s.Variants = append(s.Variants, summary.VariantInfo{Name: v.Name, Kind: v.Kind, Settings: v.Settings(), SpansPerRequest: v.SpansPerRequest(p.Workload)})
+		s.Variants = append(s.Variants, summary.VariantInfo{Name: v.Name, Kind: v.Kind, Settings: v.Settings(), SpansPerRequest: v.SpansPerRequest(p.Workload), Language: summary.LanguageGo})
 	}
 	ms := func(max int) time.Duration { return time.Duration(rng.IntN(max*1000)) * time.Microsecond }
 	rates := slices.Clone(p.Rates)

@@ -36,4 +36,13 @@ const (
 	NoteNoBatchSize NoteKind = "no-batch-size"
 	// NoteNoQueue: no queue absorbs the peak (Value spans/s).
 	NoteNoQueue NoteKind = "no-queue"
+	// NoteModelNotApplicable: the service does not run the Go SDK (Detail
+	// is its telemetry.sdk.language, "" when unknown), whose batch
+	// processor the model describes: the settings are Variant's as
+	// measured, not sized.
+	NoteModelNotApplicable NoteKind = "model-not-applicable"
+	// NoteLoadOnly: the run holds the load generator's view alone (cells
+	// merged from shard folders, summary.Summary.LoadOnly): no cost of
+	// tracing was measured, so there are no settings.
+	NoteLoadOnly NoteKind = "load-only"
 )

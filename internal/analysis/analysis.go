@@ -38,8 +38,14 @@ func Of(l *results.Loaded) (*Analysis, error) {
 }
 
 // FromSummary builds the analysis of a summary whose profile is p.
+// The model and the rules of thumb judge what tracing cost the target:
+// a run that measured the load alone (summary.Summary.LoadOnly) gets
+// neither.
 func FromSummary(s *summary.Summary, p *profile.Profile) *Analysis {
-	a := &Analysis{Summary: s, Checks: predict.Check(s, p), Rules: rules.Judge(s, p)}
+	a := &Analysis{Summary: s}
+	if !s.LoadOnly() {
+		a.Checks, a.Rules = predict.Check(s, p), rules.Judge(s, p)
+	}
 	a.Advice = advise.Advise(s, a.Checks, p)
 	return a
 }

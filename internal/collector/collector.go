@@ -139,12 +139,12 @@ var errAddrInUse = errors.New("a port was taken")
 // startOnce is one attempt of Start, with fresh ports. On failure nothing
 // of it is left running.
 func startOnce(ctx context.Context, opts Options) (*Collector, error) {
-	ports, err := freePorts(2)
+	ports, err := freePorts(3)
 	if err != nil {
 		return nil, err
 	}
 	c := &Collector{
-		params:      configParams{OTLPPort: ports[0], MetricsPort: ports[1], Batch: opts.BatchProcessor},
+		params:      configParams{OTLPPort: ports[0], MetricsPort: ports[1], HTTPPort: ports[2], Batch: opts.BatchProcessor},
 		configPath:  filepath.Join(opts.Dir, configFile),
 		logPath:     filepath.Join(opts.Dir, logFile),
 		stopTimeout: opts.StopTimeout,
@@ -203,6 +203,18 @@ func (c *Collector) run(bin string, args, env []string, dir string, tee io.Write
 // text; the scheme is what tells the exporter not to use TLS).
 func (c *Collector) Endpoint() string {
 	return "http://" + c.params.otlpAddr()
+}
+
+// HTTPEndpoint is the OTLP/HTTP receiver's base URL,
+// http://127.0.0.1:PORT: an exporter given it as
+// OTEL_EXPORTER_OTLP_ENDPOINT posts to /v1/traces there.
+func (c *Collector) HTTPEndpoint() string {
+	return "http://" + c.params.httpAddr()
+}
+
+// HTTPAddr is the OTLP/HTTP receiver's host:port.
+func (c *Collector) HTTPAddr() string {
+	return c.params.httpAddr()
 }
 
 // OTLPAddr is the OTLP/gRPC receiver's host:port, for

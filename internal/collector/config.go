@@ -19,6 +19,7 @@ const loopback = "127.0.0.1"
 // configParams is what varies between the configurations Start writes.
 type configParams struct {
 	OTLPPort    int  // OTLP/gRPC receiver
+	HTTPPort    int  // OTLP/HTTP receiver (protobuf and JSON)
 	MetricsPort int  // the collector's own metrics, Prometheus text
 	Batch       bool // the batch processor between receiver and exporter
 }
@@ -26,6 +27,11 @@ type configParams struct {
 // otlpAddr is the receiver's host:port.
 func (p configParams) otlpAddr() string {
 	return net.JoinHostPort(loopback, strconv.Itoa(p.OTLPPort))
+}
+
+// httpAddr is the OTLP/HTTP receiver's host:port.
+func (p configParams) httpAddr() string {
+	return net.JoinHostPort(loopback, strconv.Itoa(p.HTTPPort))
 }
 
 // metricsAddr is the Prometheus endpoint's host:port.
@@ -70,6 +76,8 @@ func renderConfig(p configParams) []byte {
 	b.WriteString("    protocols:\n")
 	b.WriteString("      grpc:\n")
 	fmt.Fprintf(&b, "        endpoint: %s\n", p.otlpAddr())
+	b.WriteString("      http:\n")
+	fmt.Fprintf(&b, "        endpoint: %s\n", p.httpAddr())
 	if p.Batch {
 		b.WriteString("processors:\n")
 		b.WriteString("  batch: {}\n")

@@ -21,9 +21,9 @@ func TestRenderConfig(t *testing.T) {
 		params configParams
 	}{
 		// The default: receiver straight to the nop exporter.
-		{"config-direct.yaml", configParams{OTLPPort: 4317, MetricsPort: 8888}},
+		{"config-direct.yaml", configParams{OTLPPort: 4317, HTTPPort: 4318, MetricsPort: 8888}},
 		// With the batch processor, in processors and in the pipeline.
-		{"config-batch.yaml", configParams{OTLPPort: 40001, MetricsPort: 40002, Batch: true}},
+		{"config-batch.yaml", configParams{OTLPPort: 40001, HTTPPort: 40003, MetricsPort: 40002, Batch: true}},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			got := renderConfig(tc.params)

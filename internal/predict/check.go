@@ -33,8 +33,10 @@ const (
 
 // Checks are the model's predictions for one run.
 type Checks struct {
-	// Skipped says why nothing was predicted ("" when the checks ran).
-	Skipped SkipReason `json:"skipped,omitempty"`
+	// Skipped says why nothing was predicted ("" when the checks ran);
+	// Language, with SkipNotGo, is the SDK's language.
+	Skipped  SkipReason `json:"skipped,omitempty"`
+	Language string     `json:"language,omitempty"`
 	// Rows holds a check per measured batch and sampled row, by rate then
 	// profile order.
 	Rows []RowCheck `json:"rows,omitempty"`
@@ -46,8 +48,15 @@ type Checks struct {
 // SkipReason says why a run has no model checks.
 type SkipReason string
 
-// SkipFaults: the sink had outages, black holes or injected errors.
-const SkipFaults SkipReason = "sink-faults"
+// Why a run has no model checks.
+const (
+	// SkipFaults: the sink had outages, black holes or injected errors.
+	SkipFaults SkipReason = "sink-faults"
+	// SkipNotGo: the service does not run the OpenTelemetry Go SDK (or
+	// could not be told to), whose batch processor the model describes;
+	// Checks.Language names the SDK's language ("" when unknown).
+	SkipNotGo SkipReason = "not-go-sdk"
+)
 
 // Row returns the check of variant at rate, nil when there is none.
 func (c *Checks) Row(variant string, rate int) *RowCheck {
@@ -76,8 +85,12 @@ func Check(s *summary.Summary, p *profile.Profile) Checks {
 	}
 	var out Checks
 	for _, v := range s.Variants {
-		if v.Settings.Processor != settings.ProcessorBatch {
+		if v.Settings.Processor != settings.ProcessorBatch || v.Settings.SampleRatio == 0 {
+			// Ratio 0 sends nothing for the model to predict.
 			continue
+		}
+		if !v.GoSDK() {
+			return Checks{Skipped: SkipNotGo, Language: v.Language}
 		}
 		var rows []RowCheck
 		for _, rs := range s.Rates {

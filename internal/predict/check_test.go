@@ -160,7 +160,7 @@ func TestBuildModelChecks(t *testing.T) {
 
 func TestOnsetCheck(t *testing.T) {
 	s := settings.Batch{QueueSize: 40, MaxExportBatchSize: 10, BatchTimeout: 5 * time.Second}
-	v := summary.VariantInfo{Name: "b", Kind: profile.KindBatch, Settings: settings.Tracing{Processor: settings.ProcessorBatch, Batch: s, SampleRatio: 1}}
+	v := summary.VariantInfo{Name: "b", Kind: profile.KindBatch, Settings: settings.Tracing{Processor: settings.ProcessorBatch, Batch: s, SampleRatio: 1}, Language: summary.LanguageGo}
 	p := &profile.Profile{Duration: profile.Duration(time.Second)}
 	rowsOf := func(losses map[float64]float64, rates ...float64) []RowCheck {
 		var out []RowCheck

@@ -39,6 +39,9 @@ type Options struct {
 	Env []string
 	// Dir is the working directory; "" means this process's.
 	Dir string
+	// Stdin, when set, is the process's standard input; nil means none
+	// (the null device).
+	Stdin io.Reader
 	// LogPath, when set, is created (or truncated) and receives stderr
 	// and whatever of stdout is not the ready line; it is closed once the
 	// process has exited.
@@ -109,6 +112,7 @@ func Start(ctx context.Context, o Options) (*Process, error) {
 	cmd := exec.Command(o.Path, o.Args...)
 	cmd.Env = append([]string{}, o.Env...) // never nil: nil would inherit ours
 	cmd.Dir = o.Dir
+	cmd.Stdin = o.Stdin
 	cmd.Stdout, cmd.Stderr = pipes.stdout, pipes.stderr
 	cmd.SysProcAttr = sysProcAttr()
 	err = startOn(cmd, o.CPUs)

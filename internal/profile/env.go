@@ -36,10 +36,14 @@ var typedEnv = map[string]string{
 	envExporterTimeout: `controlled by the variant option "exporter_timeout"; use it instead of env`,
 	// The traces-specific timeout overrides the generic one in the OTLP
 	// exporter, so it would silently defeat exporter_timeout.
-	"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT": `overrides the variant option "exporter_timeout"; use it instead of env`,
-	envSampler:                          `controlled by kind sampled and "sample_ratio"; use them instead of env`,
-	envSamplerArg:                       `controlled by the variant option "sample_ratio"; use it instead of env`,
-	EnvObservability:                    `controlled by the variant option "observability"; use it instead of env`,
+	"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT":     `overrides the variant option "exporter_timeout"; use it instead of env`,
+	envSampler:                              `controlled by kind sampled and "sample_ratio"; use them instead of env`,
+	envSamplerArg:                           `controlled by the variant option "sample_ratio"; use it instead of env`,
+	EnvObservability:                        `controlled by the variant option "observability"; use it instead of env`,
+	"OTEL_EXPORTER_OTLP_PROTOCOL":           `controlled by the variant option "protocol"; use it instead of env`,
+	"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL":    `controlled by the variant option "protocol"; use it instead of env`,
+	"OTEL_EXPORTER_OTLP_COMPRESSION":        `controlled by the variant option "compression"; use it instead of env`,
+	"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": `controlled by the variant option "compression"; use it instead of env`,
 }
 
 // runnerEnv are the variables the runner sets on every target itself.
@@ -93,11 +97,11 @@ func (d *decoder) env(e entry) map[string]string {
 // Env returns the OTEL_* variables this variant sets on its target: those
 // of its typed options that are set (durations as integer milliseconds, the
 // unit the SDK reads), the sampler for kind sampled, and everything in its
-// env block. Kind none returns an empty map. The runner adds the OTLP
+// env block. Kinds that export nothing (none, noop) return an empty map. The runner adds the OTLP
 // endpoint itself.
 func (v Variant) Env() map[string]string {
 	env := map[string]string{}
-	if v.Kind == KindNone {
+	if !v.Kind.Exports() {
 		return env
 	}
 	maps.Copy(env, v.ExtraEnv)

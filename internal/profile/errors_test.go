@@ -238,7 +238,17 @@ func TestParseErrors(t *testing.T) {
 		{
 			// A misspelt kind is suggested the right one.
 			name: "unknown kind", data: doc("  - name: v", "    kind: bacth"),
-			line: 8, key: "variants[1].kind", msg: `unknown kind "bacth" (want none, sync, batch or sampled; did you mean "batch"?)`,
+			line: 8, key: "variants[1].kind", msg: `unknown kind "bacth" (want none, noop, sync, batch or sampled; did you mean "batch"?)`,
+		},
+		{
+			// The exporter speaks one of the three OTLP protocols.
+			name: "unknown protocol", data: doc("  - name: v", "    kind: batch", "    protocol: http"),
+			line: 9, key: "variants[1].protocol", msg: `unknown protocol "http" (want grpc, http/protobuf, http/json)`,
+		},
+		{
+			// The protocol is a typed option, not an env entry.
+			name: "protocol in env", data: doc("  - name: v", "    kind: batch", "    env:", "      OTEL_EXPORTER_OTLP_PROTOCOL: grpc"),
+			line: 10, key: "variants[1].env.OTEL_EXPORTER_OTLP_PROTOCOL", msg: `controlled by the variant option "protocol"; use it instead of env`,
 		},
 		{
 			// Kind none takes no options.
@@ -288,14 +298,48 @@ func TestParseErrors(t *testing.T) {
 			line: 7, key: "variants[1].sample_ratio", msg: `missing required key "sample_ratio" in variants[1] (kind sampled needs it)`,
 		},
 		{
-			// A ratio of 0 samples nothing: use kind none.
-			name: "ratio 0", data: doc("  - name: v", "    kind: sampled", "    sample_ratio: 0"),
-			line: 9, key: "variants[1].sample_ratio", msg: "must be greater than 0 and at most 1 (got 0)",
+			// A ratio is not negative (0, the SDK's floor, is valid).
+			name: "ratio -0.1", data: doc("  - name: v", "    kind: sampled", "    sample_ratio: -0.1"),
+			line: 9, key: "variants[1].sample_ratio", msg: "must be from 0 to 1 (got -0.1)",
 		},
 		{
 			// A ratio is at most 1.
 			name: "ratio 1.5", data: doc("  - name: v", "    kind: sampled", "    sample_ratio: 1.5"),
-			line: 9, key: "variants[1].sample_ratio", msg: "must be greater than 0 and at most 1 (got 1.5)",
+			line: 9, key: "variants[1].sample_ratio", msg: "must be from 0 to 1 (got 1.5)",
+		},
+
+		// Kind noop: the instrumentation with no SDK has no pipeline.
+		{
+			// No processor to size.
+			name: "queue_size on noop", data: doc("  - name: v", "    kind: noop", "    queue_size: 64"),
+			line: 9, key: "variants[1].queue_size", msg: "applies only to kind batch or sampled (this variant is kind noop)",
+		},
+		{
+			// No exporter to choose a protocol for.
+			name: "protocol on noop", data: doc("  - name: v", "    kind: noop", "    protocol: grpc"),
+			line: 9, key: "variants[1].protocol", msg: "applies only to kind sync, batch or sampled (this variant is kind noop)",
+		},
+		{
+			// No SDK to rebuild against another release.
+			name: "sdk_version on noop", data: doc("  - name: v", "    kind: noop", "    sdk_version: v1.40.0"),
+			line: 9, key: "variants[1].sdk_version", msg: "applies only to kind sync, batch or sampled (this variant is kind noop)",
+		},
+
+		// compression.
+		{
+			// gzip or none, as OTEL_EXPORTER_OTLP_COMPRESSION spells them.
+			name: "unknown compression", data: doc("  - name: v", "    kind: batch", "    compression: zstd"),
+			line: 9, key: "variants[1].compression", msg: `unknown compression "zstd" (want gzip or none)`,
+		},
+		{
+			// The baseline exports nothing to compress.
+			name: "compression on none", data: doc("  - name: v", "    kind: none", "    compression: gzip"),
+			line: 9, key: "variants[1].compression", msg: "applies only to kind sync, batch or sampled (this variant is kind none)",
+		},
+		{
+			// The typed option owns the variable.
+			name: "env sets the compression", data: doc("  - name: v", "    kind: batch", "    env: {OTEL_EXPORTER_OTLP_COMPRESSION: gzip}"),
+			line: 9, key: "variants[1].env.OTEL_EXPORTER_OTLP_COMPRESSION", msg: `controlled by the variant option "compression"`,
 		},
 
 		// The env block.

@@ -10,7 +10,8 @@ import "github.com/otelbench/otelbench/internal/settings"
 func (v Variant) Settings() settings.Tracing {
 	t := settings.Default()
 	switch v.Kind {
-	case KindNone:
+	case KindNone, KindNoop:
+		// Noop runs no span processor: nothing of the pipeline applies.
 		return settings.Tracing{Processor: settings.ProcessorNone, SampleRatio: 1}
 	case KindSync:
 		t.Processor = settings.ProcessorSync

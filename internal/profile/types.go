@@ -17,11 +17,24 @@ const (
 	// goroutine (the SDK's BatchSpanProcessor).
 	KindBatch Kind = "batch"
 	// KindSampled is KindBatch behind a parent-based trace-ID-ratio sampler.
+	// A ratio of 0 samples nothing: the SDK's cost when no span is
+	// recorded or exported (the floor of the marginal cost).
 	KindSampled Kind = "sampled"
+	// KindNoop is otelhttp and the handler's manual spans against the
+	// API's noop TracerProvider: the instrumentation with no SDK, no
+	// processor and no exporter. It ends no span and exports nothing.
+	KindNoop Kind = "noop"
 )
 
 // kinds lists the valid kinds in the order error messages show them.
-var kinds = []Kind{KindNone, KindSync, KindBatch, KindSampled}
+var kinds = []Kind{KindNone, KindNoop, KindSync, KindBatch, KindSampled}
+
+// Exports reports whether a variant of kind k runs the SDK with an
+// exporter (sync, batch, sampled): only those end spans through a span
+// processor and send them. None and noop send nothing.
+func (k Kind) Exports() bool {
+	return k == KindSync || k == KindBatch || k == KindSampled
+}
 
 // Defaults applied by Parse to optional keys that a profile leaves out.
 const (
@@ -170,7 +183,8 @@ type Variant struct {
 	// only). No standard variable controls it, so the runner passes it to
 	// the target itself.
 	Blocking bool `json:"blocking,omitempty"`
-	// SampleRatio is the trace-ID ratio of kind sampled, in (0, 1].
+	// SampleRatio is the trace-ID ratio of kind sampled, in [0, 1]; 0
+	// samples nothing (SamplesNothing).
 	SampleRatio *float64 `json:"sample_ratio,omitempty"`
 	// Observability turns on the SDK's experimental self-observability
 	// metrics (OTEL_GO_X_OBSERVABILITY=true), which expose its count of
@@ -186,6 +200,15 @@ type Variant struct {
 	// the target is built with; by default it is the newest contrib
 	// release whose go.mod requires SDKVersion.
 	OtelhttpVersion string `json:"otelhttp_version,omitempty"`
+	// Protocol, when set, is the OTLP protocol the exporter is told to
+	// use (OTEL_EXPORTER_OTLP_PROTOCOL): grpc, http/protobuf or http/json;
+	// empty leaves it to the service (the bundled target: grpc). The
+	// receiver speaks all three on one port either way.
+	Protocol string `json:"protocol,omitempty"`
+	// Compression, when set, is the exporter's compression
+	// (OTEL_EXPORTER_OTLP_COMPRESSION): gzip or none; empty leaves it to
+	// the service (the Go SDK: none). The receiver accepts both.
+	Compression string `json:"compression,omitempty"`
 	// ExtraEnv is the profile's env block: extra environment for the
 	// target (all kinds but none). It is not named Env because the method
 	// Env returns the variant's complete environment.
@@ -203,12 +226,20 @@ func (p *Profile) Baseline() *Variant {
 	return nil
 }
 
-// SpansPerRequest returns how many spans the target creates per request
-// under this variant and workload: 0 for the baseline, otherwise the two
-// that every traced request has plus w.ExtraSpans.
+// SpansPerRequest returns how many spans the target ends through the SDK
+// per request under this variant and workload: 0 for kinds that export
+// nothing (none, and noop, whose spans are the API's non-recording ones),
+// otherwise the two that every traced request has plus w.ExtraSpans.
 func (v Variant) SpansPerRequest(w Workload) int {
-	if v.Kind == KindNone {
+	if !v.Kind.Exports() {
 		return 0
 	}
 	return 2 + w.ExtraSpans
+}
+
+// SamplesNothing reports whether v is kind sampled with ratio 0: the SDK
+// runs and exports, but no span is sampled. It is a measurement of the
+// SDK's floor, never a setting to recommend.
+func (v Variant) SamplesNothing() bool {
+	return v.Kind == KindSampled && v.SampleRatio != nil && *v.SampleRatio == 0
 }

@@ -9,6 +9,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/otelbench/otelbench/internal/settings"
+	"github.com/otelbench/otelbench/internal/svcenv"
 )
 
 // Limits on variant options.
@@ -20,7 +21,7 @@ const (
 // documented.
 var variantKeys = []string{"name", "kind", "queue_size", "max_export_batch_size", "batch_timeout",
 	"export_timeout", "blocking", "exporter_timeout", "sample_ratio", "observability", "sdk_version",
-	"otelhttp_version", "env"}
+	"otelhttp_version", "protocol", "compression", "env"}
 
 // appliesTo lists the kinds each variant option applies to; name and kind
 // apply to all.
@@ -36,6 +37,8 @@ var appliesTo = map[string][]Kind{
 	"sdk_version":           {KindSync, KindBatch, KindSampled},
 	"otelhttp_version":      {KindSync, KindBatch, KindSampled},
 	"env":                   {KindSync, KindBatch, KindSampled},
+	"protocol":              {KindSync, KindBatch, KindSampled},
+	"compression":           {KindSync, KindBatch, KindSampled},
 }
 
 // variants decodes the variants list: at least one, names unique, and at
@@ -177,10 +180,28 @@ func (d *decoder) options(v *Variant, m map[string]entry) {
 		r, ok := d.number(e)
 		switch {
 		case !ok:
-		case !(r > 0 && r <= 1):
-			d.keyErrorf(e, "must be greater than 0 and at most 1 (got %s)", e.val.Value)
+		case !(r >= 0 && r <= 1):
+			d.keyErrorf(e, "must be from 0 to 1 (got %s)", e.val.Value)
 		default:
 			v.SampleRatio = &r
+		}
+	}
+	if e, ok := m["protocol"]; ok {
+		if p, ok := d.str(e); ok {
+			if svcenv.ValidProtocol(p) {
+				v.Protocol = p
+			} else {
+				d.keyErrorf(e, "unknown protocol %q (want %s)", p, strings.Join(svcenv.Protocols, ", "))
+			}
+		}
+	}
+	if e, ok := m["compression"]; ok {
+		if c, ok := d.str(e); ok {
+			if svcenv.ValidCompression(c) {
+				v.Compression = c
+			} else {
+				d.keyErrorf(e, "unknown compression %q (want %s)", c, strings.Join(svcenv.Compressions, " or "))
+			}
 		}
 	}
 	if e, ok := m["env"]; ok {

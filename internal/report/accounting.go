@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/summary"
 )
@@ -23,11 +22,11 @@ func accounting(d *doc, s *summary.Summary) {
 		return
 	}
 	t, dt := table{header: accountingHeader}, table{header: deliveryHeader}
-	obs := false
+	obs, outside := false, false
 	var ws []summary.Warning
 	for _, a := range s.Accounting {
 		ws = append(ws, a.Warnings...)
-		if a.Kind == profile.KindNone {
+		if !a.Kind.Exports() {
 			continue
 		}
 		name := a.Cell
@@ -35,6 +34,7 @@ func accounting(d *doc, s *summary.Summary) {
 			name += " ◆"
 			obs = true
 		}
+		outside = outside || a.Outside
 		t.rows = append(t.rows, accountCells(name, a))
 		dt.rows = append(dt.rows, deliveryCells(name, a))
 	}
@@ -43,6 +43,9 @@ func accounting(d *doc, s *summary.Summary) {
 	}
 	sec := d.newSection(secAccounting, "Span accounting by cell")
 	sec.para("Every span each target ended, cell by cell: ended = exported + dropped + failed + lost at shutdown; the sink's distinct spans must equal exported.")
+	if outside {
+		sec.para("A service otelbench did not build is seen from outside: ended is what the requests should have produced (expected, not counted), and what its traces miss is all that can be told.")
+	}
 	sec.addTable(t)
 	sec.para("How the spans that arrived arrived:")
 	sec.addTable(dt)
@@ -69,9 +72,9 @@ func accountCells(name string, a summary.Account) []string {
 	case string(results.DropUnknown):
 		dropped += " (with lost)"
 		lost = "?"
-	case string(results.DropExternal):
-		dropped += " (never arrived)"
-		lost, failed = "?", "?"
+	}
+	if a.Outside {
+		return outsideCells(name, a)
 	}
 	adds := "yes"
 	switch {
@@ -82,6 +85,30 @@ func accountCells(name string, a summary.Account) []string {
 	}
 	return []string{name, fmt.Sprint(a.Ended), fmt.Sprint(a.Handed), fmt.Sprint(a.Exported),
 		failed, dropped, lost, fmt.Sprint(a.Received), adds}
+}
+
+// outsideCells formats the accounting of a user's service, seen from
+// outside: what arrived and what its traces miss; the rest was not counted.
+func outsideCells(name string, a summary.Account) []string {
+	ended, dropped := fmt.Sprintf("%d (expected)", a.Ended), fmt.Sprintf("%d (missing from traces)", a.Dropped)
+	if a.LossUnknown != "" {
+		ended, dropped = "n/a", "n/a ("+lossUnknownText(a.LossUnknown)+")"
+	}
+	const nc = "not counted"
+	return []string{name, ended, nc, nc, nc, dropped, nc, fmt.Sprint(a.Received), "n/a (seen from outside)"}
+}
+
+// lossUnknownText says briefly why a loss cannot be told.
+func lossUnknownText(why string) string {
+	switch why {
+	case results.LossUnknownSampled:
+		return "sampled at the root: which traces were kept is the service's choice"
+	case results.LossUnknownExtra:
+		return "more spans arrived than requests × spans per request"
+	case results.LossUnknownNoSpans:
+		return "no trace to measure spans per request from, and no -spans"
+	}
+	return why
 }
 
 // deliveryCells formats how one cell's spans arrived: duplicates, traces

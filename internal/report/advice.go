@@ -10,6 +10,7 @@ import (
 
 	"github.com/otelbench/otelbench/internal/advise"
 	"github.com/otelbench/otelbench/internal/settings"
+	"github.com/otelbench/otelbench/internal/summary"
 )
 
 // recommendation is the run report's last word: the settings with the
@@ -23,7 +24,11 @@ func recommendation(d *doc, a advise.Advice) {
 // adviceBody writes an advice into a section.
 func adviceBody(sec *section, a advise.Advice) {
 	if !a.Measured {
-		sec.items(item{text: adviceNoteText(advise.Note{Kind: advise.NoteNothingMeasured}), warn: true})
+		n := advise.Note{Kind: advise.NoteNothingMeasured}
+		if hasNote(a, advise.NoteLoadOnly) {
+			n.Kind = advise.NoteLoadOnly
+		}
+		sec.items(item{text: adviceNoteText(n), warn: true})
 		return
 	}
 	sec.para(basisText(a))
@@ -45,12 +50,16 @@ func adviceBody(sec *section, a advise.Advice) {
 	if in.FaultWindow > 0 {
 		inputs = append(inputs, fmt.Sprintf("longest sink outage or black hole: %s", in.FaultWindow))
 	}
-	sec.para("What the sizing worked from:")
-	sec.items(plain(inputs...)...)
+	if a.Sized {
+		sec.para("What the sizing worked from:")
+		sec.items(plain(inputs...)...)
+	}
 	sec.para("Each setting and why:")
 	sec.items(settingItems(a)...)
-	sec.para("As Go:")
-	sec.code("go", a.Settings.Go())
+	if a.Language == summary.LanguageGo {
+		sec.para("As Go:")
+		sec.code("go", a.Settings.Go())
+	}
 	sec.para("As standard environment variables (the SDK reads them; explicit options in code win):")
 	sec.code("sh", envBlock(a.Settings))
 	if t, ok := candidateTable(a); ok {

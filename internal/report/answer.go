@@ -15,7 +15,11 @@ import (
 func answer(d *doc, a advise.Advice) {
 	sec := d.newSection(secAnswer, "Answer")
 	if !a.Measured {
-		sec.items(item{text: "No settings: nothing instrumented was measured in this run (n/a), so there is nothing to recommend from. Run it to the end, or see why its cells failed.", warn: true})
+		text := "No settings: nothing instrumented was measured in this run (n/a), so there is nothing to recommend from. Run it to the end, or see why its cells failed."
+		if hasNote(a, advise.NoteLoadOnly) {
+			text = "No settings: this run holds the load generator's view alone (cells merged from shard folders), so the target's CPU, memory and spans were not measured (n/a) and there is nothing to recommend from; its latency and rates below are measured."
+		}
+		sec.items(item{text: text, warn: true})
 		return
 	}
 	sec.para(answerLead(a))
@@ -29,8 +33,11 @@ func answer(d *doc, a advise.Advice) {
 		lines = append(lines, item{text: fmt.Sprintf("These settings differ from %s's as measured: %s. The costs above are %s's; measure the settings themselves before relying on them (otelbench tune).",
 			a.Choice.Variant, differences(a), a.Choice.Variant)})
 	}
-	if opts := a.Settings.CodeOnly(); len(opts) > 0 {
+	if opts := a.CodeOnly; len(opts) > 0 {
 		lines = append(lines, item{text: fmt.Sprintf("No variable sets %s: the Go code below does.", strings.Join(opts, " or "))})
+	}
+	if !a.Sized {
+		lines = append(lines, item{text: fmt.Sprintf("Not sized by the model, which is of the Go SDK's batch processor: %s. Give these variables to the service; its SDK reads them.", languageClause(a.Language))})
 	}
 	sec.items(lines...)
 }
@@ -42,11 +49,18 @@ func answerLead(a advise.Advice) string {
 	if a.Settings.Sampled() {
 		what = fmt.Sprintf("the batch processor with %s of traces sampled", pct0(a.Settings.SampleRatio))
 	}
+	sized, below := ", sized by the model for this run's load,", "the Go code and every reason are below"
+	if !a.Sized {
+		sized, below = ", as measured,", "every reason is below"
+	}
 	switch ch.Pool {
 	case advise.PoolBest:
-		return fmt.Sprintf("No measured variant met the budgets. The closest, %s, sized by the model for this run's load, gives these settings (%s); the Go code and every reason are below:", ch.Variant, what)
+		return fmt.Sprintf("No measured variant met the budgets. The closest, %s%s gives these settings (%s); %s:", ch.Variant, sized, what, below)
 	case advise.PoolBlocking:
-		return fmt.Sprintf("Only %s, measured with blocking, met the budgets; without blocking, which is never advised, its queue may drop spans where it blocked. Sized by the model for this run's load (%s):", ch.Variant, what)
+		return fmt.Sprintf("Only %s, measured with blocking, met the budgets; without blocking, which is never advised, its queue may drop spans where it blocked. Its settings%s (%s):", ch.Variant, strings.TrimSuffix(sized, ","), what)
+	}
+	if !a.Sized {
+		return fmt.Sprintf("Use these settings: %s, as measured in %s (every reason is below):", what, ch.Variant)
 	}
 	return fmt.Sprintf("Use these settings: %s, as measured in %s and sized by the model for this run's load (the Go code and every reason are below):", what, ch.Variant)
 }
@@ -59,7 +73,10 @@ func envText(t settings.Tracing) string {
 // costLine is what tracing cost at one rate with the chosen variant.
 func costLine(a advise.Advice, c advise.Cost) string {
 	lost := fmt.Sprintf("%d of %d spans lost", c.Lost, c.Ended)
-	if c.Lost < 0 {
+	switch {
+	case c.LossUnknown != "":
+		lost = "loss n/a (" + lossUnknownText(c.LossUnknown) + "; the loss budget was not judged)"
+	case c.Lost < 0:
 		lost = fmt.Sprintf("%d more spans received than ended", -c.Lost)
 	}
 	if a.Settings.Sampled() {

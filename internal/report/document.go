@@ -24,6 +24,7 @@ const (
 	secConditions
 	secRate
 	secVersions
+	secOverhead
 	secAccounting
 	secRecovery
 	secModel

@@ -131,6 +131,8 @@ func buildPage(a *analysis.Analysis) *htmlPage {
 		switch sec.kind {
 		case secIntro:
 			hs.Title = "Run"
+		case secOverhead:
+			hs.Figures = overheadFigures(s)
 		case secRate:
 			for _, rs := range s.Rates {
 				if rs.Rate == sec.rate {

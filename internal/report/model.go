@@ -16,6 +16,44 @@ var (
 		fmt.Sprintf("within %.0f%%?", 100*predict.OnsetTolerance)}
 )
 
+// languageClause says which SDK a service runs, for sentences about what
+// applies to it.
+func languageClause(lang string) string {
+	if lang == "" {
+		return "the service's SDK could not be told (its spans name no telemetry.sdk.language, or none arrived)"
+	}
+	return fmt.Sprintf("this service runs the %s SDK (telemetry.sdk.language=%s)", languageName(lang), lang)
+}
+
+// languageName is how people name the SDK of a telemetry.sdk.language.
+func languageName(lang string) string {
+	switch lang {
+	case "go":
+		return "Go"
+	case "nodejs", "webjs":
+		return "JavaScript"
+	case "python":
+		return "Python"
+	case "java":
+		return "Java"
+	case "dotnet":
+		return ".NET"
+	case "ruby":
+		return "Ruby"
+	case "php":
+		return "PHP"
+	case "rust":
+		return "Rust"
+	case "cpp":
+		return "C++"
+	case "erlang":
+		return "Erlang"
+	case "swift":
+		return "Swift"
+	}
+	return lang
+}
+
 // modelSection sets internal/model's predictions beside the measurements:
 // per batch row the ceiling and loss, then per variant the rate where loss
 // starts. It says why when nothing was predicted.
@@ -23,6 +61,12 @@ func modelSection(d *doc, c predict.Checks) {
 	if c.Skipped == predict.SkipFaults {
 		sec := d.newSection(secModel, "Model vs measurement")
 		sec.para("Not predicted (n/a): the sink had outages, black holes or injected errors, and the model is of a collector that answers every export; its \"no loss\" beside an outage's losses would only mislead.")
+		return
+	}
+	if c.Skipped == predict.SkipNotGo {
+		sec := d.newSection(secModel, "Model vs measurement")
+		sec.para("Not predicted (n/a): the model is of the OpenTelemetry Go SDK's batch processor (one worker goroutine, its queue and timer), and " +
+			languageClause(c.Language) + "; other SDKs queue, batch and drop differently, so its predictions would not be theirs. The measured loss above is what counts.")
 		return
 	}
 	if len(c.Rows) == 0 {

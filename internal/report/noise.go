@@ -17,7 +17,7 @@ func NoiseText(w io.Writer, s *summary.Summary) error {
 	d := &doc{title: fmt.Sprintf("otelbench noise %s", s.RunID)}
 	d.newSection(secIntro, "").para(fmt.Sprintf("Profile %s. How much the measurements vary when nothing changes. Goal: a coefficient of variation (standard deviation over mean, between repetitions) of CPU per request at most %.0f%% and of the p50 at most %.0f%%, and no A/A pair significant.",
 		s.Profile, 100*summary.NoiseGoalCPU, 100*summary.NoiseGoalP50))
-	t := table{header: []string{"variant", "rate", "reps", "CV CPU/req", "CV p50", "CV p99", "goal"}}
+	t := table{header: []string{"variant", "rate", "reps", "CV CPU/req", "CV p50", "CV p99", "goal", "others' CPU (max)", "quiet reps", "their CV CPU/req", "their CV p50"}}
 	worstCPU, worstP50 := 0.0, 0.0
 	for _, r := range n.Rows {
 		goal := "met"
@@ -25,11 +25,19 @@ func NoiseText(w io.Writer, s *summary.Summary) error {
 			goal = "missed"
 		}
 		worstCPU, worstP50 = max(worstCPU, r.CPU), max(worstP50, r.P50)
+		others, quiet, qCPU, qP50 := "n/a", "n/a", "n/a", "n/a"
+		if r.OtherMax >= 0 {
+			others, quiet = pctText(r.OtherMax), fmt.Sprint(r.QuietReps)
+			if r.QuietReps >= 2 {
+				qCPU, qP50 = pctText(r.QuietCPU), pctText(r.QuietP50)
+			}
+		}
 		t.rows = append(t.rows, []string{r.Variant, fmt.Sprintf("%d/s", r.Rate), fmt.Sprint(r.Reps),
-			pctText(r.CPU), pctText(r.P50), pctText(r.P99), goal})
+			pctText(r.CPU), pctText(r.P50), pctText(r.P99), goal, others, quiet, qCPU, qP50})
 	}
 	sec := d.newSection(secOther, "Spread between repetitions")
 	sec.addTable(t)
+	sec.para(fmt.Sprintf("others' CPU: the largest share of the machine's CPUs that anything but the target and otelbench used during one repetition's attack (from /proc/stat, sampled at the kernel's tick: it shows other work of a few percent and more, and cannot see a hypervisor's other guests unless it reports steal); quiet reps: the repetitions in which it stayed within %.0f%%, and the spread over those alone. The goal is judged on every repetition.", 100*summary.OtherCPUShare))
 	pt := table{header: []string{"A/A pair", "rate", "ΔCPU/req", "Δp50", "Δp99", "false alarm"}}
 	alarms := 0
 	for _, p := range n.Pairs {

@@ -220,6 +220,8 @@ func adviceNoteText(n advise.Note) string {
 	switch n.Kind {
 	case advise.NoteNothingMeasured:
 		return "nothing instrumented was measured: no settings (n/a)"
+	case advise.NoteLoadOnly:
+		return "only the load was measured (cells merged from shard folders, without the target's CPU, memory or spans): no settings (n/a)"
 	case advise.NoteNothingQualified:
 		return fmt.Sprintf("no measured variant met the budgets: these settings start from %s, which missed them by least; see the misses and the noise floor in the Answer", n.Variant)
 	case advise.NoteBlockingOnly:
@@ -232,6 +234,8 @@ func adviceNoteText(n advise.Note) string {
 		return fmt.Sprintf("model: no batch size keeps %.0f spans/s under %.0f%% of the ceiling: %s", n.Value, 100*advise.Utilisation, n.Detail)
 	case advise.NoteNoQueue:
 		return fmt.Sprintf("model: no queue absorbs the peak of %.0f spans/s: %s", n.Value, n.Detail)
+	case advise.NoteModelNotApplicable:
+		return fmt.Sprintf("not sized: the model is of the Go SDK's batch processor and %s; these are %s's settings as measured", languageClause(n.Detail), n.Variant)
 	}
 	return string(n.Kind)
 }

@@ -56,6 +56,7 @@ func sampleFixture(t *testing.T, yaml string) *resultstest.Fixture {
 		}
 		c.CPU = time.Duration(float64(per)*(1+0.02*float64(c.Rep-3))) * time.Duration(c.N)
 		c.OnEndMax = 40 * time.Microsecond
+		costs(c)
 	}
 	// The small queue drops 12 spans at the higher rate, in one repetition.
 	if slices.ContainsFunc(f.Cells, func(c *resultstest.Cell) bool { return c.Variant.Name == "batch-q64" && c.Rate == 3000 }) {
@@ -108,6 +109,9 @@ func TestGolden(t *testing.T) {
 		// Nothing meets a 1% budget: the best measured settings, what they
 		// miss, and the run's noise floor.
 		{"report-none-qualifies", noneQualifies},
+		// noop, ratio 0 and the fully sampled batch: the floor, the cost
+		// per sampled span and its predictions, one within and one not.
+		{"report-floor", floorAnalysis},
 	}
 	for _, tc := range cases {
 		a := tc.make(t)
@@ -347,10 +351,11 @@ func TestMarkdownTables(t *testing.T) {
 			if err := Markdown(&b, tc.a(t)); err != nil {
 				t.Fatal(err)
 			}
-			// Five tables per rate, accounting (two), model (rows and onsets)
-			// and the candidates.
-			if n := checkTables(t, b.String()); n != 15 {
-				t.Errorf("found %d tables, want 15", n)
+			// Five tables per rate, the senders, allocations (one per
+			// rate), accounting (two), model (rows and onsets) and the
+			// candidates.
+			if n := checkTables(t, b.String()); n != 18 {
+				t.Errorf("found %d tables, want 18", n)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/analysis"
@@ -21,17 +22,23 @@ func runDoc(a *analysis.Analysis) *doc {
 	intro := d.newSection(secIntro, "")
 	intro.para(introText(s))
 	answer(d, a.Advice)
-	if ws := s.AllWarnings(); len(ws) > 0 {
+	if ws := ws(s); len(ws) > 0 {
 		sec := d.newSection(secWarnings, "Warnings")
 		sec.para("What limits these numbers, one line per kind; the details are beside the numbers they concern.")
 		sec.items(warningGroups(ws)...)
 	}
+	failedCells(d, ws(s))
 	conditions(d, s)
+	senders(d, s)
 	for _, rs := range s.Rates {
 		rateSection(d, s, rs)
 	}
+	costsSection(d, s)
+	floorSection(d, s)
 	versionsSection(d, s)
+	overheadSection(d, s)
 	accounting(d, s)
+	shardsSection(d, s)
 	recoveryTable(d, s)
 	modelSection(d, a.Checks)
 	rulesSection(d, a.Rules)
@@ -80,7 +87,7 @@ var (
 	latencyHeader  = []string{"variant", "rate ach/req", "p50", "p90", "p99", "p99.9", "max", "p99 of reps", "p99 intended"}
 	changeHeader   = []string{"variant", "Δp50", "Δp99", "CPU/req", "ΔCPU"}
 	costHeader     = []string{"variant", "peak RSS", "spans ended", "received", "lost", "loss", "traces missing", "OnEnd p99"}
-	harnessHeader  = []string{"variant", "otelbench CPU/req", "of its CPUs", "sink CPU/span", "warm-up"}
+	harnessHeader  = []string{"variant", "otelbench CPU/req", "of its CPUs", "sink CPU/span", "others' CPU", "warm-up"}
 	blockingHeader = []string{"variant", "OnEnd p50", "OnEnd p99", "OnEnd max", "wait/req", "share of latency", "lock wait/span", "export mean"}
 )
 
@@ -115,19 +122,31 @@ func rateSection(d *doc, s *summary.Summary, rs summary.RateSummary) {
 			continue
 		}
 		lat.rows = append(lat.rows, latencyCells(name, r))
-		change.rows = append(change.rows, changeCells(name, r))
-		cost.rows = append(cost.rows, costCells(name, r))
+		if r.LoadOnly {
+			// Latency is the load generator's; the rest is the target's.
+			change.rows = append(change.rows, loadOnlyChangeCells(name, r))
+			cost.rows = append(cost.rows, padded(len(costHeader), name, loadOnlyNA))
+		} else {
+			change.rows = append(change.rows, changeCells(name, r))
+			cost.rows = append(cost.rows, costCells(name, r))
+		}
 		harness.rows = append(harness.rows, harnessCells(name, r))
 	}
 	sec.addTable(lat)
 	sec.para("Against the baseline:")
 	sec.addTable(change)
 	sec.addTable(cost)
-	sec.para("What otelbench itself spent beside the target (its load generator and embedded sink), and how long each cell warmed up:")
+	sec.para("What otelbench itself spent beside the target (its load generator and embedded sink), what anything else on the machine used (the busiest repetition's share of all CPUs), and how long each cell warmed up:")
 	sec.addTable(harness)
-	if bt, ok := blockingTable(rs); ok {
+	switch bt, unmeasured := blockingTable(rs); {
+	case len(bt.rows) > 0:
 		sec.para("Time the request path waited on span export:")
 		sec.addTable(bt)
+		if len(unmeasured) > 0 {
+			sec.para(fmt.Sprintf("Time the request path waited on span export is n/a for %s: the service exposes no OnEnd or export histogram.", strings.Join(unmeasured, ", ")))
+		}
+	case len(unmeasured) > 0:
+		sec.para("Time the request path waited on span export: n/a (not measured: the service exposes no OnEnd or export histogram).")
 	}
 	notes = append(notes, rateNotes(rs)...)
 	if len(notes) > 0 {
@@ -183,7 +202,11 @@ func harnessCells(name string, r summary.Row) []string {
 	if h.LoadGenCPUPerRequest > 0 {
 		gen, share = dur(h.LoadGenCPUPerRequest), fmt.Sprintf("%.0f%%", 100*h.LoadGenShare)
 	}
-	return []string{name, gen, share, sinkCPU, warm}
+	others := "n/a"
+	if h.OtherKnown {
+		others = fmt.Sprintf("%.0f%%", 100*h.OtherShare)
+	}
+	return []string{name, gen, share, sinkCPU, others, warm}
 }
 
 func costCells(name string, r summary.Row) []string {
@@ -199,18 +222,31 @@ type spanCellsOf struct {
 // spanCells formats a row's span columns; "–" where the row has no spans.
 func spanCells(r summary.Row) spanCellsOf {
 	c := spanCellsOf{"–", "–", "–", "–", "–", "–"}
-	if r.Spans.PerRequest == 0 {
+	if r.Spans.PerRequest == 0 && r.Spans.Received == 0 {
 		return c
 	}
-	c.ended = fmt.Sprint(r.Spans.Ended)
-	c.received = fmt.Sprint(r.Spans.Received)
-	c.lost = fmt.Sprint(r.Spans.Lost)
-	c.loss = fmt.Sprintf("%.2f%%", r.Spans.LossPct)
+	t := r.Spans
+	c.ended = fmt.Sprint(t.Ended)
+	if t.Expected {
+		c.ended += " (expected)"
+	}
+	c.received = fmt.Sprint(t.Received)
 	switch {
-	case r.Spans.Matched:
-		c.missing = fmt.Sprintf("%d of %d", r.Spans.MissingTraces, r.Spans.TracedRequests)
+	case t.LossUnknown != "":
+		c.ended, c.lost, c.loss = "n/a", "n/a", "n/a"
+	case t.Lost < 0:
+		// More arrived than ended: the counts are wrong, not the loss
+		// negative (a warning says by how much).
+		c.lost, c.loss = "n/a", "n/a"
+	default:
+		c.lost = fmt.Sprint(t.Lost)
+		c.loss = fmt.Sprintf("%.2f%%", t.LossPct)
+	}
+	switch {
+	case t.Matched:
+		c.missing = fmt.Sprintf("%d of %d", t.MissingTraces, t.TracedRequests)
 	case r.Kind == profile.KindSampled:
-		c.missing = fmt.Sprintf("n/a (kept %.1f%%)", 100*r.Spans.SampledShare)
+		c.missing = fmt.Sprintf("n/a (kept %.1f%%)", 100*t.SampledShare)
 	default:
 		c.missing = "n/a"
 	}
@@ -220,24 +256,36 @@ func spanCells(r summary.Row) spanCellsOf {
 	return c
 }
 
-// blockingTable lays out how long requests waited on span export at one rate.
-func blockingTable(rs summary.RateSummary) (table, bool) {
+// blockingTable lays out how long requests waited on span export at one
+// rate, and names the variants whose service measured none of it.
+func blockingTable(rs summary.RateSummary) (table, []string) {
+	var unmeasured []string
 	t := table{header: blockingHeader}
 	for _, row := range rs.Rows {
-		if row.Kind == profile.KindNone || row.Reps == 0 {
+		if !row.Kind.Exports() || row.Reps == 0 || row.LoadOnly {
 			continue
 		}
 		b := row.Blocking
+		if row.OnEndCount == 0 && row.Exports.Count == 0 {
+			// A service that exposes neither histogram: nothing measured.
+			unmeasured = append(unmeasured, row.Variant)
+			continue
+		}
 		lock := ""
 		if row.Kind == profile.KindSync {
 			lock = dur(b.LockWait)
 		}
-		t.rows = append(t.rows, []string{
-			row.Variant, dur(row.OnEndP50), dur(row.OnEndP99), dur(b.OnEndMax),
-			dur(b.PerRequest), fmt.Sprintf("%.1f%%", 100*b.Share), lock, dur(b.ExportMean),
-		})
+		onEnd := []string{dur(row.OnEndP50), dur(row.OnEndP99), dur(b.OnEndMax), dur(b.PerRequest), fmt.Sprintf("%.1f%%", 100*b.Share)}
+		if row.OnEndCount == 0 {
+			onEnd = []string{"n/a", "n/a", "n/a", "n/a", "n/a"}
+		}
+		export := "n/a"
+		if row.Exports.Count > 0 {
+			export = dur(b.ExportMean)
+		}
+		t.rows = append(t.rows, append(append([]string{row.Variant}, onEnd...), lock, export))
 	}
-	return t, len(t.rows) > 0
+	return t, unmeasured
 }
 
 // padded returns a row of n cells starting with the given ones.

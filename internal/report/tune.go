@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/otelbench/otelbench/internal/advise"
+	"github.com/otelbench/otelbench/internal/settings"
 	"github.com/otelbench/otelbench/internal/tune"
 )
 
@@ -23,7 +24,12 @@ func Tune(w io.Writer, dir string, r *tune.Result) error {
 		fmt.Fprintf(&b, " (p99 %v)", r.Spec.LatencyP99)
 	}
 	fmt.Fprintf(&b, "; results in %s\n\n", dir)
-	b.WriteString("Candidates (the SDK's defaults first, then the model's sizing):\n")
+	if r.Grid {
+		fmt.Fprintf(&b, "The model is of the Go SDK's batch processor and %s: not sized, a small grid around the defaults measured instead.\n\n", languageClause(r.Language))
+		b.WriteString("Candidates (the SDK's defaults first, then a larger queue and a shorter delay):\n")
+	} else {
+		b.WriteString("Candidates (the SDK's defaults first, then the model's sizing):\n")
+	}
 	for _, c := range r.Plan {
 		s := c.Settings
 		fmt.Fprintf(&b, "  %-22s queue %d, batch %d, delay %v, export timeout %v, exporter timeout %v (%s)\n", c.Name, s.Batch.QueueSize,
@@ -43,30 +49,69 @@ func Tune(w io.Writer, dir string, r *tune.Result) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	fmt.Fprintf(&b, "\nChosen: %s.", r.Chosen.Name)
+	label := "Chosen"
+	if r.Confirm != nil && !r.Confirmed {
+		label = "Best unconfirmed"
+	}
+	fmt.Fprintf(&b, "\n%s: %s.", label, r.Chosen.Name)
 	for _, c := range r.Choice.Against {
 		fmt.Fprintf(&b, " Over %s: %s.", c.Other, comparisonText(c, r.Chosen.Name))
 	}
 	b.WriteString("\n")
 	if c := r.Confirm; c != nil {
-		verdict := "confirmed: no span lost and every budget met"
-		if !r.Confirmed {
-			verdict = "NOT confirmed: " + candidateState(*c)
-			if c.LossPct > 0 && c.Qualifies() {
-				verdict = fmt.Sprintf("NOT confirmed: %.3f%% of spans lost", c.LossPct)
-			}
-		}
-		fmt.Fprintf(&b, "Confirmation (%s): loss %.2f%%, p99 %+.1f%%, memory %+.1f MiB: %s.\n", r.ConfirmRun, c.LossPct, c.WorstP99Pct, c.MemoryMiB, verdict)
+		fmt.Fprintf(&b, "Confirmation (%s, %d repetitions): loss %.2f%%, memory %+.1f MiB, %s: %s.\n", r.ConfirmRun, tune.ConfirmReps, c.LossPct, c.MemoryMiB,
+			confirmP99(r.Confirmation, *c), confirmVerdict(r, *c))
 	}
-	b.WriteString("\nNever sync (every request waits for every export), never a zero batch timeout (the worker spins a core) or a zero queue (an unbuffered channel): the candidates above are all batch processors sized by the model.\n")
-	if r.Confirmed {
+	kind := "sized by the model"
+	if r.Grid {
+		kind = "measured on a grid"
+	}
+	fmt.Fprintf(&b, "\nNever sync (every request waits for every export), never a zero batch timeout (the worker spins a core) or a zero queue (an unbuffered channel): the candidates above are all batch processors %s.\n", kind)
+	switch {
+	case r.Confirmed && r.Language == "go":
 		fmt.Fprintf(&b, "\nAs Go:\n%s\nAs standard environment variables:\n%s", indentLines(r.Chosen.Settings.Go()), indentLines(envBlock(r.Chosen.Settings)))
-	} else {
-		b.WriteString("\nNot confirmed, so not a recommendation: measure again, or relax the budget that failed.\n")
+	case r.Confirmed:
+		fmt.Fprintf(&b, "\nAs standard environment variables (the service's SDK reads them):\n%s", indentLines(envLinesText(r.Chosen.Settings)))
+	default:
+		b.WriteString("\nNot confirmed, so not a recommendation: measure again (a longer -duration narrows the noise), or relax the budget that failed.\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// confirmP99 is the confirmation's p99 change with the interval of its
+// repetitions against the budget.
+func confirmP99(c *tune.Confirmation, v advise.Candidate) string {
+	if c == nil || c.P99Low == 0 && c.P99High == 0 {
+		return fmt.Sprintf("p99 %+.1f%%", v.WorstP99Pct)
+	}
+	return fmt.Sprintf("p99 %+.1f%% [%+.1f%%, %+.1f%%] against a budget of %.0f%%", c.P99Pct, c.P99Low, c.P99High, c.P99Budget)
+}
+
+// confirmVerdict says how the confirmation came out, and why.
+func confirmVerdict(r *tune.Result, v advise.Candidate) string {
+	c := r.Confirmation
+	switch {
+	case r.Confirmed && c != nil && c.P99Pct > c.P99Budget:
+		return "confirmed within the noise: no span lost, and the p99's interval reaches the budget, so the repetitions cannot tell it from the budget"
+	case r.Confirmed:
+		return "confirmed: no span lost and every budget met"
+	case c != nil && c.Status == tune.InconclusiveStatus:
+		return "NOT confirmed: inconclusive, the repetitions could not be compared"
+	case c != nil && v.LossPct > 0 && len(c.Misses) == 0:
+		return fmt.Sprintf("NOT confirmed: %.3f%% of spans lost", v.LossPct)
+	case c != nil:
+		var ms []string
+		for _, m := range c.Misses {
+			ms = append(ms, missText(m))
+		}
+		return "NOT confirmed: " + strings.Join(ms, "; ")
+	}
+	return "NOT confirmed: " + candidateState(v)
+}
+
+// envLinesText is the settings' variables, one per line.
+func envLinesText(t settings.Tracing) string { return joinLines(envLines(t.Env())) }
 
 // candidateState says how a judged candidate fared.
 func candidateState(v advise.Candidate) string {
@@ -88,6 +133,8 @@ func candidateFrom(f tune.CandidateFrom) string {
 		return "sized by the model for the stated load"
 	case tune.FromDoubleQueue:
 		return "the same with twice the queue: room for a collector slower than stated"
+	case tune.FromGrid:
+		return "a point of the grid around the defaults"
 	}
 	return string(f)
 }

@@ -29,11 +29,16 @@ var kindLabels = map[summary.WarningKind]string{
 	summary.WarnSinkExtra:            "more spans received than ended",
 	summary.WarnMatchingDisagrees:    "trace matching disagrees",
 	summary.WarnSpansDontAddUp:       "spans do not add up",
-	summary.WarnSpansPerRequest:      "spans per request differ from the one given",
+	summary.WarnSpansPerRequest:      "spans per request differ from -spans",
 	summary.WarnDropsUnknown:         "drops not told apart from spans lost at shutdown",
 	summary.WarnSDKQueueDisagrees:    "the SDK's queue disagrees",
 	summary.WarnSDKDropsDisagree:     "the SDK's drop count disagrees",
 	summary.WarnSinkExporterDisagree: "the sink and the exporter disagree",
+	summary.WarnShardBehind:          "shard behind its rate",
+	summary.WarnShardSkew:            "shard started off the common start",
+	summary.WarnLoadOnly:             "only the load measured",
+	summary.WarnTimeoutSeconds:       "exporter timeout read in seconds",
+	summary.WarnMachineShared:        "the machine was shared",
 }
 
 // kindWhy says, once per group, what a kind of warning means for the
@@ -48,7 +53,11 @@ var kindWhy = map[summary.WarningKind]string{
 	summary.WarnResultsUnreadable: "their latency is not counted, never as zero",
 	summary.WarnNoBaseline:        "no overhead can be given there",
 	summary.WarnDropsUnknown:      "turn on the variant option observability to count drops with the SDK's own counter",
-	summary.WarnSpansPerRequest:   "check the spans per request given for the service (-spans)",
+	summary.WarnSpansPerRequest:   "leave -spans out: each cell measures it from the traces that arrive",
+	summary.WarnShardBehind:       "that attack process could not send its share (its CPUs, or the network to the target): the cell's load was lower than asked in its part of the schedule",
+	summary.WarnMachineShared:     "other work on the machine competed with the target and otelbench in those repetitions: their CPU and latency include its interference (stop it, or compare with the A/A control's spread)",
+	summary.WarnTimeoutSeconds:    "the profile writes the timeout in milliseconds, as the specification has it, so the exporter waited 1000 times longer than asked; for this SDK leave exporter_timeout out and give the seconds with -env OTEL_EXPORTER_OTLP_TIMEOUT=S",
+	summary.WarnShardSkew:         "its requests were sent that much off the common schedule (latency from the intended send time counts it); on several machines, check their clocks (NTP)",
 }
 
 // warningGroups turns warnings into one item per kind, in the order kinds
@@ -117,6 +126,8 @@ func groupFigures(k summary.WarningKind, g []summary.Warning) string {
 		return fmt.Sprintf("%s, up to %.2f%% of requests (first error: %s): %s", count(len(g), "row"), 100*worst, g[0].Detail, where)
 	case summary.WarnCellsMissing:
 		return fmt.Sprintf("%d of %d planned cells (run %s)", g[0].N, g[0].Of, g[0].Detail)
+	case summary.WarnLoadOnly:
+		return fmt.Sprintf("%d of %d cells were merged from shard folders without the target or the sink: their latency and rates are measured; CPU per request, memory and spans are n/a", g[0].N, g[0].Of)
 	}
 	return fmt.Sprintf("%s: %s", count(len(g), unitOf(g[0])), where)
 }
@@ -213,7 +224,7 @@ func warningClause(w summary.Warning) string {
 		return fmt.Sprintf("spans do not add up: ended %d ≠ exported %d + dropped %d + failed %d + lost at shutdown %d (= %d, off by %d)",
 			w.N, p[0], p[1], p[2], p[3], w.Of, w.N-w.Of)
 	case summary.WarnSpansPerRequest:
-		return fmt.Sprintf("every traced request's server span arrived, but %.2f spans per request instead of %.0f", w.Value, w.Limit)
+		return fmt.Sprintf("-spans said %d spans per request, but the service's traces held %d: the measured %d was used", w.Of, w.N, w.N)
 	case summary.WarnDropsUnknown:
 		return fmt.Sprintf("the target's shutdown timed out with %d spans never exported: dropped and lost at shutdown cannot be told apart without the SDK's counter", w.N)
 	case summary.WarnSDKQueueDisagrees:
@@ -226,6 +237,16 @@ func warningClause(w summary.Warning) string {
 			failed = w.Parts[0]
 		}
 		return fmt.Sprintf("the sink received %d distinct spans but the exporter reports %d exported (and %d failed)", w.N, w.Of, failed)
+	case summary.WarnShardBehind:
+		return fmt.Sprintf("shard %d sent %.1f/s of the %.1f/s asked of it", w.N, w.Value, w.Limit)
+	case summary.WarnShardSkew:
+		return fmt.Sprintf("shard %d started %s from the common start (limit ±%s)", w.N, skewText(w.Value), skewText(w.Limit))
+	case summary.WarnLoadOnly:
+		return fmt.Sprintf("%d of %d cells hold the load alone: the target and the sink were not measured", w.N, w.Of)
+	case summary.WarnMachineShared:
+		return fmt.Sprintf("other work used %.0f%% of the machine's %d CPUs (limit %.0f%%)", 100*w.Value, w.N, 100*w.Limit)
+	case summary.WarnTimeoutSeconds:
+		return fmt.Sprintf("%s set OTEL_EXPORTER_OTLP_TIMEOUT=%.0f (ms), but the %s SDK's exporter reads it in seconds: %.0f s", w.Variant, w.Value, w.Detail, w.Value)
 	}
 	return fmt.Sprintf("%s (%v)", w.Kind, w)
 }
@@ -277,6 +298,10 @@ func shortFigure(w summary.Warning) string {
 		return fmt.Sprintf("%d repetition(s)", w.N)
 	case summary.WarnResultsUnreadable:
 		return w.Detail
+	case summary.WarnShardBehind:
+		return fmt.Sprintf("shard %d at %.1f/s of %.1f/s", w.N, w.Value, w.Limit)
+	case summary.WarnShardSkew:
+		return fmt.Sprintf("shard %d %s", w.N, skewText(w.Value))
 	}
 	return warningClause(w)
 }

@@ -9,17 +9,23 @@ import (
 
 // Cell is cell.json: everything measured for one rate × variant × repetition.
 type Cell struct {
-	Schema   int          `json:"schema"`
-	Index    int          `json:"index"`
-	Rep      int          `json:"rep"`
-	Rate     int          `json:"rate"`
-	Variant  string       `json:"variant"`
-	Kind     profile.Kind `json:"kind"`
-	Dir      string       `json:"dir"`
-	Status   Status       `json:"status"`
-	Error    string       `json:"error,omitempty"`
-	Started  time.Time    `json:"started"`
-	Finished time.Time    `json:"finished"`
+	Schema  int          `json:"schema"`
+	Index   int          `json:"index"`
+	Rep     int          `json:"rep"`
+	Rate    int          `json:"rate"`
+	Variant string       `json:"variant"`
+	Kind    profile.Kind `json:"kind"`
+	Dir     string       `json:"dir"`
+	Status  Status       `json:"status"`
+	Error   string       `json:"error,omitempty"`
+	// NoDelivery, on a failed cell, says why its service delivered no
+	// span.
+	NoDelivery *NoDelivery `json:"no_delivery,omitempty"`
+	// Receipt is how the spans reached the embedded sink (nil with a
+	// real Collector).
+	Receipt  *Receipt  `json:"receipt,omitempty"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
 
 	Target Target    `json:"target"`
 	Load   Load      `json:"load"`
@@ -33,9 +39,21 @@ type Cell struct {
 	// when it was not read (a user's service, or a target that did not
 	// answer /metrics).
 	Alloc *Alloc `json:"alloc,omitempty"`
+	// Profile is the target's CPU profile during the measured attack, by
+	// component; nil when the cell was not profiled.
+	Profile *CPUProfile `json:"profile,omitempty"`
 	// Timeline is the measured attack bucket by bucket, for faults and
 	// bursts that come and go within it.
 	Timeline *Timeline `json:"timeline,omitempty"`
+	// Shards holds each attack process's own record when the cell's load
+	// came from several (run -shards, merge); nil for the in-process
+	// attacker. Load is then over the merged results of all of them.
+	Shards []Shard `json:"shards,omitempty"`
+	// LoadOnly says the cell holds the load generator's view alone: it was
+	// put together from shard folders (otelbench merge) with nothing of
+	// the target or the sink, so Target, CPU, Spans, OnEnd, Export and
+	// Alloc were not measured and are empty, never zero measurements.
+	LoadOnly bool `json:"load_only,omitempty"`
 }
 
 // Timeline is the measured attack in fixed buckets of send time, and what
@@ -65,9 +83,13 @@ type Bucket struct {
 
 // Target is what is known of the target process of a cell.
 type Target struct {
-	PID      int    `json:"pid"`
-	ExitCode int    `json:"exit_code"`
-	ExitErr  string `json:"exit_error,omitempty"`
+	PID      int `json:"pid"`
+	ExitCode int `json:"exit_code"`
+	// TerminatedBySIGTERM says a user's service died by the SIGTERM that
+	// asked it to stop rather than exiting (ExitCode is then 0): how
+	// Node.js without a handler and uvicorn end.
+	TerminatedBySIGTERM bool   `json:"terminated_by_sigterm,omitempty"`
+	ExitErr             string `json:"exit_error,omitempty"`
 	// Ready is the target's ready line: its address and effective settings.
 	Ready json.RawMessage `json:"ready,omitempty"`
 	// ShutdownTime is from SIGTERM to exit (drain, flush, shutdown).
@@ -110,6 +132,19 @@ type Load struct {
 	// collector, or an older run).
 	SinkCPU   time.Duration `json:"sink_cpu_ns,omitempty"`
 	SinkSpans int64         `json:"sink_spans,omitempty"`
+	// OtherCPU is the CPU time the machine spent during the attack on
+	// anything but the target and otelbench (other processes, the kernel's
+	// own threads, time stolen by a hypervisor), from /proc/stat, of
+	// MachineCPUs over OtherWindow (the attack until its last response,
+	// the window the target's CPU.Window covers too); OtherCPUKnown says
+	// it was measured. /proc/stat samples at the kernel's tick while the
+	// target's and otelbench's times are exact, so it tells other work of
+	// some size (a few percent of the machine and more) and reads low, to
+	// zero, below that.
+	OtherCPU      time.Duration `json:"other_cpu_ns,omitempty"`
+	OtherCPUKnown bool          `json:"other_cpu_known,omitempty"`
+	MachineCPUs   int           `json:"machine_cpus,omitempty"`
+	OtherWindow   time.Duration `json:"other_window_ns,omitempty"`
 	// TraceParent says whether every request carried a sampled traceparent.
 	TraceParent bool `json:"traceparent"`
 }
@@ -125,31 +160,139 @@ type Latency struct {
 	Max  time.Duration `json:"max"`
 }
 
-// Alloc is the heap allocation of the target during the measured attack,
-// from its runtime/metrics counters (wire.MetricHeapAllocBytes and
-// wire.MetricHeapAllocObjects) read from /metrics as the attack began and
-// ended. The second read's own allocation (a few tens of KiB) is included.
+// Alloc is the heap allocation and the garbage collection of the target
+// during the measured attack, from its runtime/metrics counters
+// (wire.MetricHeapAllocBytes, wire.MetricHeapAllocObjects and the GC's)
+// read from /metrics as the attack began and ended. The second read's own
+// allocation (a few tens of KiB) is included.
 type Alloc struct {
 	Bytes   uint64 `json:"bytes"`
 	Objects uint64 `json:"objects"`
+	// GC is the collections in the same window; nil when the target did
+	// not expose them (a cell from before they were read).
+	GC *GC `json:"gc,omitempty"`
+}
+
+// GC is the garbage collection of the target during the measured attack:
+// the cycles completed (wire.MetricGCCycles) and the runtime's estimates
+// of the CPU time its collector spent (wire.MetricGCCPUSeconds) and of the
+// CPU time Go code and the runtime used in all (wire.MetricGoCPUSeconds),
+// which CPU is the share of. The runtime's CPU classes are estimates,
+// comparable with each other rather than with the operating system's
+// count in CPU.Window.
+type GC struct {
+	Cycles uint64        `json:"cycles"`
+	CPU    time.Duration `json:"cpu_ns"`
+	GoCPU  time.Duration `json:"go_cpu_ns"`
 }
 
 // CPU is the target's resource use, from the operating system.
 type CPU struct {
-	// Window is CPU time (user+sys, all threads) during the measured attack.
+	// Window is CPU time (user+sys, all threads) during the measured
+	// attack, of the target and of the processes it started that ran to
+	// the end of it (its process group).
 	Window time.Duration `json:"window_ns"`
 	// User and Sys cover the target's whole life, from its rusage.
 	User time.Duration `json:"user_ns"`
 	Sys  time.Duration `json:"sys_ns"`
 	// PeakRSS is the target's peak resident set size (VmHWM) up to the end of
-	// the measured attack.
+	// the measured attack; with several Processes, the sum of each one's
+	// peak.
 	PeakRSS int64 `json:"peak_rss_bytes"`
+	// Processes is how many processes of the target's group PeakRSS
+	// covers (0 in results from before it was recorded: one).
+	Processes int `json:"processes,omitempty"`
 }
+
+// Receipt is how a cell's spans reached the embedded sink: the protocols
+// its calls used, the connections by what they spoke, the HTTP requests it
+// refused, and the SDKs that sent them (from the resources). A real
+// Collector reports none of this: the cell has no Receipt.
+type Receipt struct {
+	// Protocols lists the OTLP protocols that carried at least one
+	// call: "grpc", "http/protobuf", "http/json".
+	Protocols []string `json:"protocols,omitempty"`
+	// Calls counts the export calls read, over every protocol.
+	Calls int64 `json:"calls"`
+	// Conns counts connections by what their first bytes spoke: "grpc",
+	// "http", "tls", "other".
+	Conns map[string]int64 `json:"conns,omitempty"`
+	// Refused counts HTTP requests that were not trace exports;
+	// LastRefused describes the last ("POST /v1/metrics: 404").
+	Refused     int64  `json:"refused,omitempty"`
+	LastRefused string `json:"last_refused,omitempty"`
+	// Resources are the distinct senders, with their spans.
+	Resources []Resource `json:"resources,omitempty"`
+	// WireBytes is what the sink read from the exporters' connections
+	// during the cell's measured attack (sink.Transport.WireBytes: framing
+	// and headers included, bodies as sent, compressed or not), and
+	// WireSpans the spans of the export calls it read then: WireBytes
+	// over WireSpans is the bytes on the wire per span. Zero in cells
+	// from before they were counted.
+	WireBytes int64 `json:"wire_bytes,omitempty"`
+	WireSpans int64 `json:"wire_spans,omitempty"`
+}
+
+// Resource is one sender of a cell's spans: its service.name and
+// telemetry.sdk.* resource attributes ("" when absent), with its spans.
+type Resource struct {
+	ServiceName string `json:"service_name,omitempty"`
+	SDKLanguage string `json:"sdk_language,omitempty"`
+	SDKName     string `json:"sdk_name,omitempty"`
+	SDKVersion  string `json:"sdk_version,omitempty"`
+	Spans       int64  `json:"spans"`
+}
+
+// NoDelivery says why a traced cell whose service served requests
+// delivered no span: Cause is one of the NoDelivery constants, Evidence
+// what showed it, LogTail the service's last lines of output.
+type NoDelivery struct {
+	Cause    string   `json:"cause"`
+	Evidence string   `json:"evidence,omitempty"`
+	LogTail  []string `json:"log_tail,omitempty"`
+}
+
+// The causes of a NoDelivery.
+const (
+	// NoDeliveryTLS: the exporter opened TLS against the plain-text
+	// receiver.
+	NoDeliveryTLS = "tls"
+	// NoDeliveryPath: it sent HTTP requests that were not trace exports
+	// (a path without /v1/traces, a wrong content type).
+	NoDeliveryPath = "http-path"
+	// NoDeliveryMalformed: its calls arrived but could not be read.
+	NoDeliveryMalformed = "malformed"
+	// NoDeliveryProtocol: it connected but spoke neither gRPC nor HTTP,
+	// or its log shows a protocol mismatch.
+	NoDeliveryProtocol = "protocol"
+	// NoDeliveryNoConnection: nothing connected to the receiver: the
+	// exporter points elsewhere, or never exports.
+	NoDeliveryNoConnection = "no-connection"
+	// NoDeliveryUnknown: the receiver cannot say (a real Collector).
+	NoDeliveryUnknown = "unknown"
+)
 
 // Spans accounts for the spans of a cell's whole target life (warm-up included).
 type Spans struct {
-	// PerRequest is how many spans each traced request should produce.
+	// PerRequest is how many spans each traced request should produce:
+	// the bundled target's from its workload; a user's service's as
+	// measured (PerRequestMeasured) when it could be, else as given.
 	PerRequest int `json:"per_request"`
+	// PerRequestGiven is the user's -spans (0: not given), and
+	// PerRequestMeasured the most common number of spans in the
+	// PerRequestTraces traces that arrived (0: none did); user services
+	// only.
+	PerRequestGiven    int   `json:"per_request_given,omitempty"`
+	PerRequestMeasured int   `json:"per_request_measured,omitempty"`
+	PerRequestTraces   int64 `json:"per_request_traces,omitempty"`
+	// EndedSource says where Ended comes from: EndedCounted (empty: the
+	// bundled target's own count), EndedExpected (requests × spans per
+	// request, not measured) or EndedUnknown.
+	EndedSource EndedSource `json:"ended_source,omitempty"`
+	// LossUnknown, when set, says why the loss of this cell cannot be
+	// told (Lost is then 0 and means nothing): one of the LossUnknown
+	// constants.
+	LossUnknown string `json:"loss_unknown,omitempty"`
 	// TargetRequests counts /process requests the target served (warm-up included).
 	TargetRequests int64 `json:"target_requests"`
 	// Ended counts spans that reached the processor, from the target.
@@ -208,6 +351,34 @@ type Spans struct {
 	// StrayTraces counts traces at the sink that no request of the cell started.
 	StrayTraces int64 `json:"stray_traces"`
 }
+
+// EndedSource says how a cell's Spans.Ended was known.
+type EndedSource string
+
+// The values of Spans.EndedSource.
+const (
+	// EndedCounted: the target counted the spans its processor saw.
+	EndedCounted EndedSource = ""
+	// EndedExpected: requests × spans per request; nothing inside the
+	// service was counted.
+	EndedExpected EndedSource = "expected"
+	// EndedUnknown: not even an expectation holds (see LossUnknown).
+	EndedUnknown EndedSource = "unknown"
+)
+
+// Why a cell's loss is unknown (Spans.LossUnknown).
+const (
+	// LossUnknownSampled: the service sampled at the root, so which
+	// traces it kept is its own decision; only the share kept is known.
+	LossUnknownSampled = "sampled-at-root"
+	// LossUnknownExtra: more spans arrived than requests × spans per
+	// request, so the expectation is wrong (the service traces other work,
+	// or the count varies by request).
+	LossUnknownExtra = "more-than-expected"
+	// LossUnknownNoSpans: no span arrived to measure spans per request
+	// from, and none was given.
+	LossUnknownNoSpans = "nothing-to-measure"
+)
 
 // DropSource says how a cell's Spans.Dropped was counted. Spans.DropSource
 // holds one as a string.

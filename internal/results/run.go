@@ -39,8 +39,21 @@ type Run struct {
 	Environment Environment    `json:"environment"`
 	Sink        SinkInfo       `json:"sink"`
 	Variants    []VariantSetup `json:"variants"`
+	// Service, when set, is the user's own service the run measured
+	// instead of the bundled target.
+	Service *ServiceInfo `json:"service,omitempty"`
 	// Cells is the planned order of the cells, as directory names under cells/.
 	Cells []string `json:"cells"`
+}
+
+// ServiceInfo is the user's service a run measured (-cmd).
+type ServiceInfo struct {
+	Command string `json:"command"`
+	URL     string `json:"url"`
+	// SpansGiven is -spans, 0 when left out.
+	SpansGiven int `json:"spans_given,omitempty"`
+	// Env holds the user's -env variables.
+	Env map[string]string `json:"env,omitempty"`
 }
 
 // Environment is the fingerprint of the machine and build a run measured on.

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/settings"
 	"github.com/otelbench/otelbench/internal/stats"
 	"github.com/otelbench/otelbench/internal/summary"
 )
@@ -178,8 +179,10 @@ func isDefaultBatch(v summary.VariantInfo) bool {
 // two or more, in profile order.
 func twinsBy(s *summary.Summary, clear func(v *summary.VariantInfo)) [][]summary.VariantInfo {
 	type key struct {
-		v   summary.VariantInfo
-		obs bool
+		kind           profile.Kind
+		settings       settings.Tracing
+		otel, otelhttp string
+		obs            bool
 	}
 	var keys []key
 	groups := map[key][]summary.VariantInfo{}
@@ -191,7 +194,7 @@ func twinsBy(s *summary.Summary, clear func(v *summary.VariantInfo)) [][]summary
 		clear(&c)
 		// Builds of other SDK releases are not twins: a release changes
 		// what the settings cost.
-		k := key{summary.VariantInfo{Kind: c.Kind, Settings: c.Settings, Otel: c.Otel, Otelhttp: c.Otelhttp}, c.Observability}
+		k := key{c.Kind, c.Settings, c.Otel, c.Otelhttp, c.Observability}
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
 		}

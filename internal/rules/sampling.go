@@ -41,7 +41,8 @@ type SamplingAtRate struct {
 // settings. It cuts overhead where its CPU per request is clearly lower.
 func samplingRule(s *summary.Summary) Verdict {
 	for _, sv := range s.Variants {
-		if sv.Kind != profile.KindSampled {
+		if sv.Kind != profile.KindSampled || sv.Settings.SampleRatio == 0 {
+			// Ratio 0 is the SDK's floor, not a sampling policy.
 			continue
 		}
 		want := sv.Settings

@@ -66,7 +66,7 @@ func accountSpans(v profile.Variant, perRequest int, tm targetMetrics, snap sink
 // exporting into dropped on a full queue and lost at shutdown, saying how
 // it knows (results.Spans.DropSource).
 func splitUnexported(s *results.Spans, v profile.Variant, tm targetMetrics) {
-	if v.Kind == profile.KindNone {
+	if !v.Kind.Exports() {
 		return
 	}
 	s.ShutdownClean = tm.Drained
@@ -101,25 +101,91 @@ func splitUnexported(s *results.Spans, v profile.Variant, tm targetMetrics) {
 }
 
 // accountExternal accounts for a user service's spans from outside: what
-// the sink received, matched against the requests sent. Ended is what the
-// requests should have produced (per request × traced requests); nothing
-// inside the service is counted, so the split into exported, dropped and
-// failed is unknown (results.DropExternal).
-func accountExternal(v profile.Variant, perRequest int, snap sink.Snapshot, ids *traceIDs, okItems []uint64) results.Spans {
+// the receiver got, matched against the requests sent. Nothing inside the
+// service is counted, so "ended" is what the requests should have produced
+// (results.EndedExpected), and the split into exported, dropped and failed
+// is unknown (results.DropExternal).
+//
+// Spans per request are measured in every cell: the most common number of
+// spans among the matched traces that arrived (a few traces cut short by
+// drops do not move it), else received spans over server spans. given is
+// the user's -spans (0: none); when the measurement disagrees, the measured
+// figure is used and given is kept for the warning. Without matching (a
+// sampled variant starts root traces; some receivers cannot tell traces
+// apart), which traces were kept is the service's decision, and the loss is
+// unknown rather than guessed. served counts the cell's successful
+// requests, warm-up included.
+func accountExternal(v profile.Variant, given int, snap sink.Snapshot, ids *traceIDs, okItems []uint64, served int64) results.Spans {
 	if v.Kind == profile.KindNone {
-		perRequest = 0
+		return accountSpans(v, 0, targetMetrics{}, snap, ids, okItems)
 	}
-	s := accountSpans(v, perRequest, targetMetrics{}, snap, ids, okItems)
-	if v.Kind == profile.KindNone {
-		return s
+	measured, traces := measuredPerRequest(snap, ids, okItems)
+	per := given
+	if measured > 0 {
+		per = measured
 	}
+	s := accountSpans(v, per, targetMetrics{}, snap, ids, okItems)
 	s.DropSource = string(results.DropExternal)
-	if s.Matched {
-		s.Ended = s.TracedRequests * int64(perRequest)
-		s.ExportedOK = s.Received
-		s.Dropped = s.Ended - s.Received
-		s.Lost = s.Dropped
-		s.TargetRequests = s.TracedRequests
+	s.PerRequestGiven, s.PerRequestMeasured, s.PerRequestTraces = given, measured, traces
+	s.TargetRequests = served
+	s.ExportedOK = 0
+	switch {
+	case s.Matched:
+		// Every traced request should have produced per spans; what is
+		// missing from its trace was lost. Spans beyond per, or in traces
+		// no request started, are not set against the loss.
+		s.EndedSource = results.EndedExpected
+		s.Ended = s.TracedRequests * int64(per)
+		s.Lost = s.MissingSpans
+		s.Dropped = s.Lost
+	case v.Kind == profile.KindSampled:
+		s.EndedSource = results.EndedUnknown
+		s.Ended, s.Lost = 0, 0
+		s.LossUnknown = results.LossUnknownSampled
+	case per > 0:
+		s.EndedSource = results.EndedExpected
+		s.Ended = served * int64(per)
+		s.Lost = s.Ended - s.Received
+		if s.Lost < 0 {
+			s.Ended, s.Lost = 0, 0
+			s.EndedSource = results.EndedUnknown
+			s.LossUnknown = results.LossUnknownExtra
+		}
+		s.Dropped = s.Lost
+	default:
+		s.EndedSource = results.EndedUnknown
+		s.Ended, s.Lost = 0, 0
+		s.LossUnknown = results.LossUnknownNoSpans
 	}
 	return s
+}
+
+// measuredPerRequest returns the most common number of spans among the
+// traces of okItems that arrived with their server span, and how many such
+// traces there were; without matching, received spans over server spans
+// (rounded), with the server spans as the count. 0 when nothing arrived.
+func measuredPerRequest(snap sink.Snapshot, ids *traceIDs, okItems []uint64) (int, int64) {
+	if ids == nil {
+		n := snap.ServerSpans
+		if n == 0 {
+			return 0, 0
+		}
+		return int((snap.Spans - snap.Duplicates + n/2) / n), n
+	}
+	counts := map[int32]int64{}
+	var traces int64
+	for _, n := range okItems {
+		tc := snap.Trace(ids.traceID(n))
+		if tc.ServerSpans > 0 {
+			counts[tc.Spans]++
+			traces++
+		}
+	}
+	best, bestN := int32(0), int64(0)
+	for k, c := range counts {
+		if c > bestN || c == bestN && k > best {
+			best, bestN = k, c
+		}
+	}
+	return int(best), traces
 }

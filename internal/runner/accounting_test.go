@@ -229,3 +229,90 @@ func TestSplitUnexported(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountExternal checks the accounting of a user's service, seen
+// from outside: spans per request measured from the traces, the user's
+// figure kept only for the warning, loss from what the traces miss, and
+// no loss at all where it cannot be told.
+func TestAccountExternal(t *testing.T) {
+	batch := profile.Variant{Name: "batch", Kind: profile.KindBatch}
+	ratio := 0.5
+	sampled := profile.Variant{Name: "sampled", Kind: profile.KindSampled, SampleRatio: &ratio}
+	ids := testIDs
+	items := []uint64{1, 2, 3, 4, 5}
+	// traces holds spans[i] spans for item i+1 (0: the trace never arrived).
+	traces := func(spans ...int32) (map[sink.TraceID]sink.TraceCount, int64, int64) {
+		m := map[sink.TraceID]sink.TraceCount{}
+		var all, server int64
+		for i, n := range spans {
+			if n > 0 {
+				m[ids.traceID(uint64(i+1))] = sink.TraceCount{Spans: n, ServerSpans: 1}
+				all += int64(n)
+				server++
+			}
+		}
+		return m, all, server
+	}
+	snap := func(spans ...int32) sink.Snapshot {
+		m, all, server := traces(spans...)
+		return sink.Snapshot{Stats: sink.Stats{Requests: 1, Spans: all, ServerSpans: server}, Traces: m}
+	}
+	for _, tc := range []struct {
+		name  string
+		v     profile.Variant
+		given int
+		snap  sink.Snapshot
+		ids   *traceIDs
+		check func(t *testing.T, s results.Spans)
+	}{
+		{"measured, none given", batch, 0, snap(2, 2, 2, 2, 2), &ids, func(t *testing.T, s results.Spans) {
+			want(t, s.PerRequest == 2 && s.PerRequestMeasured == 2 && s.PerRequestTraces == 5 && s.Ended == 10 &&
+				s.EndedSource == results.EndedExpected && s.Lost == 0 && s.LossUnknown == "", s)
+		}},
+		{"a wrong -spans is not used", batch, 3, snap(2, 2, 2, 2, 2), &ids, func(t *testing.T, s results.Spans) {
+			want(t, s.PerRequest == 2 && s.PerRequestGiven == 3 && s.Lost == 0 && s.Ended == 10, s)
+		}},
+		{"a trace cut short and one missing: the mode holds", batch, 0, snap(3, 1, 3, 0, 3), &ids, func(t *testing.T, s results.Spans) {
+			want(t, s.PerRequest == 3 && s.Ended == 15 && s.Lost == 5 && s.MissingTraces == 1 && s.Received == 10, s)
+		}},
+		{"spans beyond the count are not set against the loss", batch, 0, snap(2, 2, 2, 4, 2), &ids, func(t *testing.T, s results.Spans) {
+			want(t, s.PerRequest == 2 && s.Lost == 0 && s.Received == 12, s)
+		}},
+		{"sampled at the root: loss unknown, share measured", sampled, 2, sink.Snapshot{Stats: sink.Stats{Spans: 6, ServerSpans: 3}, Traces: map[sink.TraceID]sink.TraceCount{}}, nil, func(t *testing.T, s results.Spans) {
+			want(t, s.LossUnknown == results.LossUnknownSampled && s.Lost == 0 && s.Ended == 0 && s.EndedSource == results.EndedUnknown &&
+				s.PerRequest == 2 && s.TargetRequests == 5 && s.ServerSpans == 3, s)
+		}},
+		{"no matching, more than expected: unknown, never negative", batch, 1, sink.Snapshot{Stats: sink.Stats{Spans: 10, ServerSpans: 5}}, nil, func(t *testing.T, s results.Spans) {
+			want(t, s.PerRequest == 2 && s.Ended == 10 && s.Lost == 0 && s.LossUnknown == "", s)
+		}},
+		{"no matching, nothing arrived, nothing given", batch, 0, sink.Snapshot{}, nil, func(t *testing.T, s results.Spans) {
+			want(t, s.LossUnknown == results.LossUnknownNoSpans && s.Lost == 0, s)
+		}},
+		{"no matching, nothing arrived, given: all lost", batch, 2, sink.Snapshot{}, nil, func(t *testing.T, s results.Spans) {
+			want(t, s.Ended == 10 && s.Lost == 10 && s.EndedSource == results.EndedExpected, s)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ok []uint64
+			if tc.ids != nil {
+				ok = items
+			}
+			s := accountExternal(tc.v, tc.given, tc.snap, tc.ids, ok, int64(len(items)))
+			if s.Lost < 0 {
+				t.Fatalf("negative loss: %+v", s)
+			}
+			if s.DropSource != string(results.DropExternal) {
+				t.Errorf("drop source %q", s.DropSource)
+			}
+			tc.check(t, s)
+		})
+	}
+}
+
+// want fails the test with s when ok is false.
+func want(t *testing.T, ok bool, s results.Spans) {
+	t.Helper()
+	if !ok {
+		t.Errorf("got %+v", s)
+	}
+}

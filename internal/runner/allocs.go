@@ -17,9 +17,12 @@ import (
 // allocation counters.
 const allocScrapeTimeout = 2 * time.Second
 
-// allocCount is a target's allocation counters at one moment.
+// allocCount is a target's allocation and GC counters at one moment;
+// gc is false when it exposes no GC counters.
 type allocCount struct {
-	bytes, objects float64
+	bytes, objects       float64
+	gc                   bool
+	cycles, gcCPU, goCPU float64
 }
 
 // allocsAt reads the bundled target's allocation counters
@@ -40,8 +43,19 @@ func allocDuring(a0, a1 allocCount, ok bool) *results.Alloc {
 	if !ok || a1.bytes < a0.bytes || a1.objects < a0.objects {
 		return nil
 	}
-	return &results.Alloc{Bytes: uint64(a1.bytes - a0.bytes), Objects: uint64(a1.objects - a0.objects)}
+	a := &results.Alloc{Bytes: uint64(a1.bytes - a0.bytes), Objects: uint64(a1.objects - a0.objects)}
+	if a0.gc && a1.gc && a1.cycles >= a0.cycles && a1.gcCPU >= a0.gcCPU && a1.goCPU >= a0.goCPU {
+		a.GC = &results.GC{
+			Cycles: uint64(a1.cycles - a0.cycles),
+			CPU:    seconds(a1.gcCPU - a0.gcCPU),
+			GoCPU:  seconds(a1.goCPU - a0.goCPU),
+		}
+	}
+	return a
 }
+
+// seconds converts a counter in seconds to a duration.
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // scrapeAllocs reads the allocation counters from the /metrics of the
 // target at addr.
@@ -70,5 +84,11 @@ func scrapeAllocs(ctx context.Context, addr string) (allocCount, error) {
 	if b == nil || o == nil {
 		return allocCount{}, fmt.Errorf("/metrics has no %s or %s", wire.MetricHeapAllocBytes, wire.MetricHeapAllocObjects)
 	}
-	return allocCount{bytes: counterSum(b, "", ""), objects: counterSum(o, "", "")}, nil
+	a := allocCount{bytes: counterSum(b, "", ""), objects: counterSum(o, "", "")}
+	c, g, u := fams[wire.MetricGCCycles], fams[wire.MetricGCCPUSeconds], fams[wire.MetricGoCPUSeconds]
+	if c != nil && g != nil && u != nil {
+		a.gc = true
+		a.cycles, a.gcCPU, a.goCPU = counterSum(c, "", ""), counterSum(g, "", ""), counterSum(u, "", "")
+	}
+	return a, nil
 }

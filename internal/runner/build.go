@@ -30,13 +30,10 @@ type builtTarget struct {
 // sdk_version, naming the release and the first error.
 func buildTargets(ctx context.Context, opts Options) (map[string]builtTarget, error) {
 	p, out := opts.Profile, map[string]builtTarget{}
+	if err := checkFit(p, opts.Service); err != nil {
+		return nil, err
+	}
 	if opts.Service != nil {
-		for _, v := range p.Variants {
-			if v.SDKVersion != "" {
-				return nil, p.KeyError(p.VariantKey(v.Name, "sdk_version"),
-					"otelbench cannot rebuild your own service (-cmd) against another SDK release; remove sdk_version or measure the bundled target")
-			}
-		}
 		return out, nil
 	}
 	// The bundled target is a Go binary; one that is not still runs,

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -39,6 +40,7 @@ type cellRun struct {
 	ld      load
 	ids     *traceIDs // nil when requests carry no traceparent
 	okItems []uint64  // items of the successful requests, warm-up included
+	served  int64     // successful requests, warm-up included, traced or not
 	tl      *timeline
 
 	// What went wrong in a step that still let the next ones run.
@@ -113,7 +115,7 @@ func (r *Runner) startCell(ctx context.Context, cr *cellRun) error {
 		cpus = pin.Target
 	}
 	if svc := r.opts.Service; svc != nil {
-		t, cr.svcURL, err = startService(ctx, *svc, r.serviceEnv(v), logPath, r.opts.StartTimeout, cpus)
+		t, cr.svcURL, err = startService(ctx, *svc, func(port int) map[string]string { return r.serviceEnv(v, port) }, logPath, r.opts.StartTimeout, cpus)
 	} else {
 		t, err = startTarget(ctx, r.targetBin(v), r.targetArgs(v, cr.metricsPath), envList(r.targetEnv(v)),
 			logPath, r.opts.StartTimeout, cpus)
@@ -133,7 +135,9 @@ func (r *Runner) startCell(ctx context.Context, cr *cellRun) error {
 // prepareLoad sets up the cell's attacks. Every request of the cell,
 // warm-up included, carries its own trace id, except for sampled variants:
 // a sampled parent would override the ratio sampler (ParentBased), so those
-// requests start root traces.
+// requests start root traces. Noop's requests carry one too, so that its
+// otelhttp extracts what the traced variants' does, but nothing arrives to
+// index.
 func (r *Runner) prepareLoad(cr *cellRun) {
 	p := r.opts.Profile
 	var ix sink.TraceIndex
@@ -144,7 +148,9 @@ func (r *Runner) prepareLoad(cr *cellRun) {
 		if svc := r.opts.Service; svc != nil {
 			per = svc.SpansPerRequest
 		}
-		ix = ids.index(per)
+		if k.Exports() {
+			ix = ids.index(per)
+		}
 	}
 	r.recv.expect(ix)
 	cr.ld = load{
@@ -158,8 +164,12 @@ func (r *Runner) prepareLoad(cr *cellRun) {
 	}
 }
 
-// keep remembers the item of a successful traced request, for matching.
+// keep counts a successful request and remembers its item when it was
+// traced, for matching.
 func (cr *cellRun) keep(res *vegeta.Result) {
+	if res.Code >= 200 && res.Code < 300 {
+		cr.served++
+	}
 	if cr.ids != nil && res.Code >= 200 && res.Code < 300 {
 		if n, err := cr.ld.item(res.URL); err == nil {
 			cr.okItems = append(cr.okItems, n)
@@ -172,6 +182,14 @@ func (cr *cellRun) keep(res *vegeta.Result) {
 func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	p := r.opts.Profile
 	r.prepareLoad(cr)
+	var shards *shardSet // started before the warm-up (shards.go)
+	if r.opts.Shards > 0 {
+		var err error
+		if shards, err = r.startShards(ctx, cr); err != nil {
+			return err
+		}
+		defer shards.kill()
+	}
 	if w := p.Warmup.D(); w > 0 {
 		wmax := p.WarmupMax.D()
 		if wmax == 0 {
@@ -184,6 +202,9 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 		l := &cr.cell.Load
 		l.Warmup, l.WarmupSettled, l.WarmupWindows = wr.Duration, wr.Settled, wr.Windows
 	}
+	if shards != nil {
+		return r.attackShards(ctx, cr, shards)
+	}
 	out, err := createResults(filepath.Join(cr.dir, results.ResultsGob))
 	if err != nil {
 		return err
@@ -192,16 +213,20 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	var successes uint64
 	pid := cr.t.Pid()
 	alloc0, alloc0OK := r.allocsAt(ctx, cr)
-	cpu0, cpuErr := processCPU(pid)
+	cpu0, cpuErr := groupCPU(pid)
 	self0 := selfCPU()
+	busy0, _, busyErr := machineBusy()
+	wall0 := time.Now()
 	cr.ld.duration, cr.ld.burst = p.Duration.D(), p.Burst
 	// The sink's fault windows and arrivals are relative to the start of the
 	// measured attack; the timeline buckets the results from the same instant.
 	attackStart := time.Now()
 	r.recv.startTimeline(attackStart)
 	cr.tl = newTimeline(attackStart)
+	prof := r.startProfile(ctx, cr)
 	cr.ld.run(ctx, "measure", func(res *vegeta.Result) {
 		cr.tl.add(res)
+		prof.observe(res)
 		if r.live != nil {
 			r.live.results.Add(1)
 		}
@@ -213,9 +238,12 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 		out.add(res)
 	})
 	r.recv.stopTimeline()
-	cpu1, cpuErr1 := processCPU(pid)
+	cpu1, cpuErr1 := groupCPU(pid)
+	busy1, ncpu, busyErr1 := machineBusy()
+	wall := time.Since(wall0)
 	alloc1, alloc1OK := r.allocsAt(ctx, cr)
 	cr.cell.Alloc = allocDuring(alloc0, alloc1, alloc0OK && alloc1OK)
+	cr.cell.Profile = prof.result()
 	cr.cell.Load.LoadGenCPU = selfCPU() - self0
 	cr.cell.Load.LoadGenCPUs = selfCPUs()
 	m.Close()
@@ -223,6 +251,13 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 	fillLoad(&cr.cell.Load, &m, successes, cr.plan.rate, cr.ids != nil)
 	if cpuErr == nil && cpuErr1 == nil {
 		cr.cell.CPU.Window = cpu1 - cpu0
+		if busyErr == nil && busyErr1 == nil {
+			// What the machine did beside the target and otelbench, at
+			// /proc/stat's 10 ms resolution per CPU: never below zero.
+			other := max(busy1-busy0-cr.cell.CPU.Window-cr.cell.Load.LoadGenCPU, 0)
+			cr.cell.Load.OtherCPU, cr.cell.Load.OtherCPUKnown = other, true
+			cr.cell.Load.MachineCPUs, cr.cell.Load.OtherWindow = ncpu, wall
+		}
 	}
 	return nil
 }
@@ -231,15 +266,24 @@ func (r *Runner) attack(ctx context.Context, cr *cellRun) error {
 // final metrics) and records how it ended.
 func (r *Runner) stopCell(cr *cellRun) {
 	t, tc := cr.t, &cr.cell.Target
-	peak, rssErr := peakRSS(t.Pid())
+	peak, procs, rssErr := groupPeakRSS(t.Pid())
 	tc.ShutdownTime, cr.stopErr = t.stop(r.shutdownTimeout() + 5*time.Second)
 	tc.ExitCode = t.State().ExitCode()
 	if err := t.Err(); err != nil {
 		tc.ExitErr = err.Error()
 	}
+	// Many runtimes end by the signal itself (Node.js without a handler,
+	// uvicorn after its graceful shutdown): for a user's service, dying
+	// by the SIGTERM otelbench sent is how it exits, and the accounting
+	// shows what it flushed before.
+	if ws, ok := t.State().Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGTERM &&
+		r.opts.Service != nil && cr.stopErr == nil {
+		tc.TerminatedBySIGTERM = true
+		tc.ExitCode = 0
+	}
 	cr.cell.CPU.User, cr.cell.CPU.Sys = t.rusage()
 	if rssErr == nil {
-		cr.cell.CPU.PeakRSS = peak
+		cr.cell.CPU.PeakRSS, cr.cell.CPU.Processes = peak, procs
 	}
 }
 
@@ -254,19 +298,32 @@ func (r *Runner) account(ctx context.Context, cr *cellRun) error {
 		tm, metricsErr = readTargetMetrics(cr.metricsPath)
 	}
 	ids := cr.ids
-	if snap.Traces == nil {
-		ids = nil // the receiver cannot tell traces apart: no matching
+	if snap.Traces == nil || !v.Kind.Exports() {
+		// The receiver cannot tell traces apart, or the variant sends
+		// nothing (noop carries traceparents only to extract them as
+		// the traced variants do): no matching.
+		ids = nil
 	}
 	c := &cr.cell
 	if svc := r.opts.Service; svc != nil {
-		c.Spans = accountExternal(v, svc.SpansPerRequest, snap, ids, cr.okItems)
+		c.Spans = accountExternal(v, svc.SpansPerRequest, snap, ids, cr.okItems, cr.served)
 	} else {
 		c.Spans = accountSpans(v, v.SpansPerRequest(p.Workload), tm, snap, ids, cr.okItems)
 	}
 	c.OnEnd, c.Export = tm.OnEnd, tm.Export
 	c.OnEndMax = time.Duration(tm.OnEndMax * float64(time.Second))
 	c.Timeline = cr.tl.result(&snap)
-	return cr.verdict(ctx, metricsErr, recvErr)
+	_, embedded := r.recv.(embedded)
+	c.Receipt = receiptOf(snap, embedded)
+	c.Load.SinkCPU, c.Load.SinkSpans = snap.Transport.HandlerCPU, snap.Transport.HandlerSpans
+	if err := cr.verdict(ctx, metricsErr, recvErr); err != nil {
+		return err
+	}
+	if nd := noDelivery(v, p, cr.served, c.Spans, c.Receipt, cr.t.Tail()); nd != nil && recvErr == nil {
+		c.NoDelivery = nd
+		return noDeliveryError(cr.served, nd, r.recv.Endpoint(v.Protocol))
+	}
+	return nil
 }
 
 // verdict says whether the cell stands, in order of what matters most.

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -153,5 +154,74 @@ func TestPeakRSSIsTheChilds(t *testing.T) {
 	runtime.KeepAlive(ballast)
 	if _, err := peakRSS(1 << 30); err == nil {
 		t.Error("peakRSS of a process that does not exist: no error")
+	}
+}
+
+// TestGroupCPUCountsWorkers starts a shell in a group of its own that
+// forks two busy workers and waits, as a pre-forking server does: the
+// shell itself uses almost no CPU, so the group's CPU and its members
+// must be the workers'.
+func TestGroupCPUCountsWorkers(t *testing.T) {
+	cmd := exec.Command("/bin/sh", "-c", "(while :; do :; done) & (while :; do :; done) & wait")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	t.Cleanup(func() {
+		syscall.Kill(-pid, syscall.SIGKILL)
+		cmd.Wait()
+	})
+	// Wait until both workers have run for a while.
+	deadline := time.Now().Add(10 * time.Second)
+	var group, leader time.Duration
+	var members []int
+	for time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		members = groupMembers(pid)
+		var err error
+		if group, err = groupCPU(pid); err != nil {
+			t.Fatal(err)
+		}
+		if leader, err = processCPU(pid); err != nil {
+			t.Fatal(err)
+		}
+		if len(members) == 3 && group > 200*time.Millisecond {
+			break
+		}
+	}
+	if len(members) != 3 || members[0] != pid {
+		t.Fatalf("group members %v, want the shell %d and its two workers", members, pid)
+	}
+	if group < 200*time.Millisecond || group < 10*leader {
+		t.Errorf("group CPU %v, the shell's own %v: want the workers' time counted", group, leader)
+	}
+	rss, n, err := groupPeakRSS(pid)
+	if single, err1 := peakRSS(pid); err != nil || err1 != nil || n != 3 || rss <= single {
+		t.Errorf("group peak RSS %d over %d processes (%v), the shell's %d (%v): want the sum over 3", rss, n, err, single, err1)
+	}
+	// A process that leads no group is measured alone.
+	if m := groupMembers(os.Getpid()); len(m) != 1 {
+		t.Errorf("groupMembers(self) = %v, want self alone", m)
+	}
+}
+
+// TestMachineBusy checks that the machine's busy time grows across a busy
+// loop of this process, by at least most of what the loop used (the
+// counter has 10 ms ticks), and that the CPUs are counted.
+func TestMachineBusy(t *testing.T) {
+	busy0, cpus, err := machineBusy()
+	if err != nil {
+		t.Skipf("no /proc/stat: %v", err)
+	}
+	self0 := selfCPU()
+	burnCPU(t, 200*time.Millisecond)
+	busy1, _, err := machineBusy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := selfCPU() - self0
+	if cpus < 1 || busy1-busy0 < used-50*time.Millisecond {
+		t.Errorf("machine busy %v across a loop that used %v, %d CPUs: want at least the loop's time", busy1-busy0, used, cpus)
 	}
 }

@@ -7,14 +7,16 @@ import (
 
 	"github.com/otelbench/otelbench/internal/collector"
 	"github.com/otelbench/otelbench/internal/sink"
+	"github.com/otelbench/otelbench/internal/svcenv"
 )
 
 // receiver is what the targets export to: the embedded sink, or a real
 // OpenTelemetry Collector whose own counters stand in for the sink's.
 type receiver interface {
-	// Endpoint is the OTLP/gRPC endpoint as a URL, for
+	// Endpoint is the receiver's base URL for an exporter that speaks
+	// protocol (svcenv's names; "" when otelbench does not know it), for
 	// OTEL_EXPORTER_OTLP_ENDPOINT.
-	Endpoint() string
+	Endpoint(protocol string) string
 	// begin starts counting a new cell.
 	begin(ctx context.Context) error
 	// expect says how the cell's trace ids derive from item numbers, so
@@ -34,7 +36,8 @@ type receiver interface {
 // embedded is the in-process sink.
 type embedded struct{ s *sink.Sink }
 
-func (e embedded) Endpoint() string            { return e.s.Endpoint() }
+// Endpoint is the sink's one port, which speaks every protocol.
+func (e embedded) Endpoint(string) string      { return e.s.Endpoint() }
 func (e embedded) begin(context.Context) error { e.s.Reset(); return nil }
 func (e embedded) expect(ix sink.TraceIndex)   { e.s.SetTraceIndex(ix) }
 func (e embedded) startTimeline(t time.Time)   { e.s.StartTimeline(t) }
@@ -45,14 +48,26 @@ func (e embedded) end(context.Context) (sink.Snapshot, error) {
 }
 
 // otelcol is a real collector. It counts spans, not traces, so a cell
-// against it has no trace matching.
+// against it has no trace matching. Its gRPC and HTTP receivers listen on
+// two ports; front relays to both from one, for exporters of unknown
+// protocol.
 type otelcol struct {
 	c     *collector.Collector
+	front *front
 	start collector.Counters
 	since time.Time
 }
 
-func (o *otelcol) Endpoint() string        { return o.c.Endpoint() }
+// Endpoint is the receiver for protocol, or the front when it is unknown.
+func (o *otelcol) Endpoint(protocol string) string {
+	switch protocol {
+	case svcenv.ProtocolGRPC:
+		return o.c.Endpoint()
+	case "":
+		return o.front.Endpoint()
+	}
+	return o.c.HTTPEndpoint()
+}
 func (o *otelcol) startTimeline(time.Time) {}
 func (o *otelcol) expect(sink.TraceIndex)  {}
 func (o *otelcol) stopTimeline()           {}
@@ -93,4 +108,7 @@ func (o *otelcol) end(ctx context.Context) (sink.Snapshot, error) {
 	return snap, nil
 }
 
-func (o *otelcol) close(ctx context.Context) error { return o.c.Stop(ctx) }
+func (o *otelcol) close(ctx context.Context) error {
+	o.front.close()
+	return o.c.Stop(ctx)
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/sink"
+	"github.com/otelbench/otelbench/internal/svcenv"
 )
 
 // ErrInterrupted is returned (wrapped) when the context ended the run early.
@@ -52,6 +53,17 @@ type Options struct {
 	// TargetCache keeps the targets built against a variant's sdk_version
 	// (DefaultTargetCache when empty; see package targetbuild).
 	TargetCache string
+	// Shards, when above 0, sends each cell's measured attack from that
+	// many `Self attack` processes instead of the in-process attacker, and
+	// merges their results (shards.go); at most MaxShards.
+	Shards int
+	// Self is the otelbench executable the shards run.
+	Self string
+	// Pprof says how cells are profiled (pprof.go): "" profiles the
+	// bundled target at its own route and a user's service not at all,
+	// PprofOff profiles nothing, and a URL (with {port} for the
+	// service's port) is a user's service's net/http/pprof CPU profile.
+	Pprof string
 }
 
 // Runner measures one profile.
@@ -74,6 +86,12 @@ func Run(ctx context.Context, opts Options) (string, error) {
 		opts.StartTimeout = 15 * time.Second
 	}
 	p := opts.Profile
+	if err := opts.checkShards(); err != nil {
+		return "", err
+	}
+	if err := opts.CheckPprof(); err != nil {
+		return "", err
+	}
 	if opts.Service != nil {
 		if err := opts.Service.Validate(); err != nil {
 			return "", err
@@ -159,10 +177,13 @@ func (r *Runner) recordStart(ctx context.Context, cells []cellPlan, seed uint64,
 		Environment: fingerprint(ctx, opts.TargetBin),
 		Sink:        info,
 	}
+	if svc := opts.Service; svc != nil {
+		r.run.Service = &results.ServiceInfo{Command: svc.Command, URL: svc.URL, SpansGiven: svc.SpansPerRequest, Env: svc.Env}
+	}
 	for _, v := range p.Variants {
-		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: r.targetEnv(v), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}
+		vs := results.VariantSetup{Name: v.Name, Kind: v.Kind, Env: svcenv.Own(r.targetEnv(v)), Args: r.targetArgs(v, "<cell>/"+results.MetricsFile)}
 		if svc := opts.Service; svc != nil {
-			vs.Env, vs.Args = r.serviceEnv(v), []string{"/bin/sh", "-c", "exec " + svc.Command}
+			vs.Env, vs.Args = svcenv.Own(r.serviceEnv(v, 0)), []string{"/bin/sh", "-c", "exec " + svc.Command}
 		} else if bt, ok := r.targets[v.Name]; ok {
 			vs.Modules = bt.modules
 			if bt.bin != opts.TargetBin {
@@ -244,7 +265,12 @@ func startReceiver(ctx context.Context, p *profile.Profile, faults sink.Faults, 
 		if err != nil {
 			return nil, results.SinkInfo{}, fmt.Errorf("starting the collector: %w", err)
 		}
-		return &otelcol{c: c}, results.SinkInfo{Kind: "otelcol", Endpoint: c.Endpoint()}, nil
+		f, err := startFront(c.OTLPAddr(), c.HTTPAddr())
+		if err != nil {
+			_ = c.Stop(ctx)
+			return nil, results.SinkInfo{}, fmt.Errorf("starting the collector's front port: %w", err)
+		}
+		return &otelcol{c: c, front: f}, results.SinkInfo{Kind: "otelcol", Endpoint: c.Endpoint()}, nil
 	}
 	s, err := sink.Start(ctx, sink.Options{Faults: faults})
 	if err != nil {

@@ -1,39 +1,31 @@
 package runner
 
 import (
-	"sort"
+	"cmp"
 	"strconv"
 
 	"github.com/otelbench/otelbench/internal/profile"
+	"github.com/otelbench/otelbench/internal/svcenv"
 )
 
-// targetEnv is the whole environment of a variant's target: the variant's own
-// OTEL_* variables and the sink's endpoint, and nothing inherited, so a stray
-// OTEL_BSP_* in the user's shell cannot change what is measured.
+// targetEnv is the bundled target's environment for variant v
+// (svcenv.Build): the variant's standard variables and, when traced, the
+// receiver's endpoint.
 func (r *Runner) targetEnv(v profile.Variant) map[string]string {
-	env := v.Env()
-	if env == nil {
-		env = map[string]string{}
+	o := svcenv.Options{Protocol: v.Protocol, Compression: v.Compression, Variant: v.Env()}
+	if v.Kind.Exports() {
+		// The bundled target exports grpc unless the variant says otherwise.
+		o.Endpoint = r.recv.Endpoint(cmp.Or(v.Protocol, svcenv.ProtocolGRPC))
 	}
-	if v.Kind != profile.KindNone {
-		// Always a URL: a bare host:port is silently ignored by the exporter.
-		env["OTEL_EXPORTER_OTLP_ENDPOINT"] = r.recv.Endpoint()
-	}
-	return env
+	return svcenv.Build(o)
 }
 
 // envList turns an environment map into a sorted KEY=VALUE list.
-func envList(env map[string]string) []string {
-	list := make([]string, 0, len(env))
-	for k, v := range env {
-		list = append(list, k+"="+v)
-	}
-	sort.Strings(list)
-	return list
-}
+func envList(env map[string]string) []string { return svcenv.List(env) }
 
 // processorKind maps a profile kind onto the target's -variant flag: a sampled
-// variant is a batch target whose sampler comes from OTEL_TRACES_SAMPLER.
+// variant is a batch target whose sampler comes from OTEL_TRACES_SAMPLER;
+// the others are named alike.
 func processorKind(k profile.Kind) string {
 	if k == profile.KindSampled {
 		return string(profile.KindBatch)
@@ -55,6 +47,9 @@ func (r *Runner) targetArgs(v profile.Variant, metricsPath string) []string {
 	}
 	if v.Blocking {
 		args = append(args, "-blocking")
+	}
+	if r.profiling() {
+		args = append(args, "-pprof")
 	}
 	return args
 }

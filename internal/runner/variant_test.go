@@ -11,6 +11,7 @@ import (
 
 	"github.com/otelbench/otelbench/internal/profile"
 	"github.com/otelbench/otelbench/internal/sink"
+	"github.com/otelbench/otelbench/internal/svcenv"
 	"github.com/otelbench/otelbench/targets"
 )
 
@@ -45,6 +46,11 @@ var variantProfile = []string{
 	"    kind: sampled",
 	"    sample_ratio: 0.25",
 	"    blocking: true",
+	"  - name: noop",
+	"    kind: noop",
+	"  - name: gzip",
+	"    kind: batch",
+	"    compression: gzip",
 }
 
 // newTestRunner returns a Runner for p with a real sink, closed when the
@@ -82,7 +88,7 @@ func TestTargetEnv(t *testing.T) {
 
 	p := mustParse(t, variantProfile...)
 	r := newTestRunner(t, p)
-	endpoint := r.recv.Endpoint()
+	endpoint := r.recv.Endpoint("")
 	if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
 		t.Fatalf("sink endpoint %q is not a loopback URL", endpoint)
 	}
@@ -117,10 +123,23 @@ func TestTargetEnv(t *testing.T) {
 			"OTEL_TRACES_SAMPLER":         profile.SamplerParentBasedRatio,
 			"OTEL_TRACES_SAMPLER_ARG":     "0.25",
 		}},
+		// noop: the instrumentation with no SDK exports nothing.
+		{variant: "noop", want: map[string]string{}},
+		// compression: the standard variable and its per-signal twin.
+		{variant: "gzip", want: map[string]string{
+			"OTEL_EXPORTER_OTLP_ENDPOINT":           endpoint,
+			"OTEL_EXPORTER_OTLP_COMPRESSION":        "gzip",
+			"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION": "gzip",
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.variant, func(t *testing.T) {
-			got := r.targetEnv(variantNamed(t, p, tc.variant))
+			got := svcenv.Own(r.targetEnv(variantNamed(t, p, tc.variant)))
+			if tc.want["OTEL_EXPORTER_OTLP_ENDPOINT"] != "" {
+				// Every traced variant: plain-text OTLP to the receiver.
+				tc.want["OTEL_EXPORTER_OTLP_INSECURE"] = "true"
+				tc.want["OTEL_TRACES_EXPORTER"] = "otlp"
+			}
 			if got == nil || !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("targetEnv = %v, want %v", got, tc.want)
 			}
@@ -194,6 +213,7 @@ func parseTargetFlags(args []string) (targets.Config, error) {
 	fs.BoolVar(&cfg.Blocking, "blocking", false, "")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 0, "")
 	fs.StringVar(&cfg.FinalMetricsPath, "final-metrics", "", "")
+	fs.BoolVar(&cfg.Profile, "pprof", false, "")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -221,16 +241,17 @@ func TestTargetArgs(t *testing.T) {
 		variant string
 		want    []string
 	}{
-		// The baseline: the workload flags and no -blocking.
-		{variant: "base", want: common("none")},
+		// The baseline: the workload flags and no -blocking; every
+		// variant serves its CPU profile (-pprof).
+		{variant: "base", want: append(common("none"), "-pprof")},
 		// sync never blocks.
-		{variant: "sync", want: common("sync")},
+		{variant: "sync", want: append(common("sync"), "-pprof")},
 		// batch without blocking: the SDK default (drop when full).
-		{variant: "batch", want: common("batch")},
+		{variant: "batch", want: append(common("batch"), "-pprof")},
 		// blocking: true is the one option passed as a flag.
-		{variant: "blocking", want: append(common("batch"), "-blocking")},
+		{variant: "blocking", want: append(common("batch"), "-blocking", "-pprof")},
 		// A sampled variant runs the batch target, blocking included.
-		{variant: "sampled", want: append(common("batch"), "-blocking")},
+		{variant: "sampled", want: append(common("batch"), "-blocking", "-pprof")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.variant, func(t *testing.T) {
@@ -253,6 +274,7 @@ func TestTargetArgs(t *testing.T) {
 				Blocking:         v.Blocking,
 				ShutdownTimeout:  r.shutdownTimeout(),
 				FinalMetricsPath: metrics,
+				Profile:          true,
 			}
 			if cfg != want {
 				t.Errorf("the target would run with %+v, want %+v", cfg, want)

@@ -98,7 +98,7 @@ func watch(ctx context.Context, stop context.CancelFunc, pid int, minimum time.D
 	var res warmupResult
 	var s settling
 	start := time.Now()
-	cpu0, err := processCPU(pid)
+	cpu0, err := groupCPU(pid)
 	if err != nil {
 		select {
 		case <-ctx.Done():
@@ -116,7 +116,7 @@ func watch(ctx context.Context, stop context.CancelFunc, pid int, minimum time.D
 			return res
 		case <-tick.C:
 		}
-		cpu1, err := processCPU(pid)
+		cpu1, err := groupCPU(pid)
 		n1 := requests.Load()
 		if err != nil {
 			continue

@@ -103,17 +103,16 @@ func BenchmarkDecode(b *testing.B) {
 
 // countWire is the sink's path: check and collect, then record.
 func countWire(l *ledger, body []byte) int64 {
-	n, recs, err := collectSpans(body, wireRecords[:0])
-	if err != nil || n != int64(len(recs)) {
-		panic(fmt.Sprint(n, len(recs), err))
+	n, err := collectSpans(body, &wireScratch)
+	if err != nil || n != int64(len(wireScratch.recs)) {
+		panic(fmt.Sprint(n, len(wireScratch.recs), err))
 	}
-	l.recordSpans(answered, codes.OK, recs)
-	wireRecords = recs
+	l.recordSpans(answered, codes.OK, wireScratch.recs)
 	return n
 }
 
-// wireRecords is countWire's reused buffer, as the sink pools its own.
-var wireRecords []spanRecord
+// wireScratch is countWire's reused scratch, as the sink pools its own.
+var wireScratch scratch
 
 // BenchmarkExportGRPC sends the bundled target's batches to a running
 // Sink through real gRPC, one call at a time, and reports time and

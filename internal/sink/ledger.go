@@ -3,6 +3,7 @@ package sink
 import (
 	"encoding/binary"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -53,6 +54,13 @@ type ledger struct {
 	fresh    Freshness
 	arrivals []int64
 	origin   time.Time
+	// transport and resources describe how calls came, and from whom.
+	transport Transport
+	resources []Resource
+	// wire counts the bytes read from the exporters' connections in the
+	// period (Transport.WireBytes). It is atomic, outside mu, since every
+	// read of a connection adds to it.
+	wire atomic.Int64
 }
 
 // newLedger returns an empty ledger whose period starts at since.
@@ -319,13 +327,16 @@ func (l *ledger) reset() Snapshot {
 
 	l.mu.Lock()
 	now := time.Now()
-	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now, Freshness: l.fresh, Arrivals: l.arrivals, ArrivalsFrom: l.origin}
+	snap := Snapshot{Stats: l.stats, Since: l.since, Until: now, Freshness: l.fresh, Arrivals: l.arrivals, ArrivalsFrom: l.origin,
+		Transport: l.transport, Resources: l.resources}
+	snap.Transport.WireBytes = l.wire.Swap(0)
 	if l.items != nil {
 		snap.Items = &ItemCounts{index: l.ix, table: l.items}
 		l.items = newItemTable(l.ix.slots())
 	}
 	oldIDs, oldDense := l.ids, l.dense
 	l.stats = Stats{}
+	l.transport, l.resources = Transport{}, nil
 	l.fresh = Freshness{}
 	l.arrivals = nil
 	l.index, l.clash, l.ids = index, nil, nil

@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-// gateListener is the net.Listener the gRPC server serves on. It stays
+// gateListener is the net.Listener the sink's mux accepts from. It stays
 // open for the whole life of the Sink, while the socket under it can be
 // closed for an outage, so that clients are refused, and opened again on
 // the same address afterwards. The gRPC server never notices: during an
@@ -84,8 +84,8 @@ func (g *gateListener) Accept() (net.Conn, error) {
 	}
 }
 
-// Close closes the gate and the socket under it. The gRPC server calls it
-// when it stops.
+// Close closes the gate and the socket under it. The Sink calls it when
+// it closes.
 func (g *gateListener) Close() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -150,6 +150,19 @@ func (g *gateListener) up() error {
 	g.lis = lis
 	close(g.opened)
 	return nil
+}
+
+// cutAll closes every connection the gate accepted, whatever holds it.
+func (g *gateListener) cutAll() {
+	g.mu.Lock()
+	conns := make([]*gateConn, 0, len(g.conns))
+	for c := range g.conns {
+		conns = append(conns, c)
+	}
+	g.mu.Unlock()
+	for _, c := range conns {
+		c.Close()
+	}
 }
 
 // isDown reports whether the gate is in an outage.

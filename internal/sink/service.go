@@ -3,14 +3,20 @@ package sink
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"unsafe"
 
+	collectorlogs "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	collectormetrics "go.opentelemetry.io/proto/otlp/collector/metrics/v1"
 	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/encoding"
+	// An exporter told OTEL_EXPORTER_OTLP_COMPRESSION=gzip sends gzipped
+	// messages, which the server decodes only with the codec registered.
+	_ "google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/encoding/proto"
 	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"
@@ -35,6 +41,38 @@ var traceServiceDesc = grpc.ServiceDesc{
 		},
 	}},
 	Metadata: collectortrace.TraceService_ServiceDesc.Metadata,
+}
+
+// otherSignals describe the OTLP metrics and logs services, which the sink
+// answers OK without reading: an SDK that also exports metrics or logs
+// (NodeSDK does by default) then runs as it would against a Collector,
+// instead of logging failures beside the spans. Their calls are counted in
+// Transport.OtherSignals.
+var otherSignals = []grpc.ServiceDesc{
+	discardDesc(collectormetrics.MetricsService_ServiceDesc),
+	discardDesc(collectorlogs.LogsService_ServiceDesc),
+}
+
+// discardDesc is d with an Export that reads the body as bytes and
+// answers the empty response.
+func discardDesc(d grpc.ServiceDesc) grpc.ServiceDesc {
+	return grpc.ServiceDesc{
+		ServiceName: d.ServiceName,
+		HandlerType: (*any)(nil),
+		Methods: []grpc.MethodDesc{{
+			MethodName: "Export",
+			Handler: func(srv any, _ context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
+				var body exportBody
+				defer body.free()
+				if err := dec(&body); err != nil {
+					return nil, err
+				}
+				srv.(*Sink).ledger.noteOtherSignal()
+				return exportAnswer{}, nil
+			},
+		}},
+		Metadata: d.Metadata,
+	}
 }
 
 // exportBody is the body of one Export request as it came off the wire,
@@ -176,67 +214,108 @@ const (
 	recordSize = int64(unsafe.Sizeof(spanRecord{}))
 )
 
-// collectSpans checks body with walkExport and appends to recs the
-// records of its spans, up to maxRecords; it returns how many spans body
-// holds, which is len(recs) unless there were more.
-func collectSpans(body []byte, recs []spanRecord) (int64, []spanRecord, error) {
-	spans, err := walkExport(body, func(_ *wireResource, sp *wireSpan) {
-		if len(recs) < maxRecords {
-			recs = append(recs, newSpanRecord(sp))
-		}
-	})
-	return spans, recs, err
+// scratch is what one export call needs while it is counted: the records
+// of its spans and its resources. The sink pools them.
+type scratch struct {
+	recs []spanRecord
+	res  []resourceCount
 }
 
-// export answers one OTLP export call after applying the faults in effect,
-// and counts its spans as received only when it answers OK. A body that is
-// not an ExportTraceServiceRequest is refused with INVALID_ARGUMENT and
-// counted nowhere; one that would take the bytes of requests in flight
-// over the limit is refused with RESOURCE_EXHAUSTED and counted as
-// rejected.
+// collectSpans checks body with walkExport and puts in sc the records of
+// its spans, up to maxRecords, and its distinct resources with their
+// spans; it returns how many spans body holds, which is len(sc.recs)
+// unless there were more. The resources point into body.
+func collectSpans(body []byte, sc *scratch) (int64, error) {
+	sc.recs, sc.res = sc.recs[:0], sc.res[:0]
+	return walkExport(body, func(res *wireResource, sp *wireSpan) {
+		if len(sc.recs) < maxRecords {
+			sc.recs = append(sc.recs, newSpanRecord(sp))
+		}
+		if n := len(sc.res); n > 0 && sameResource(&sc.res[n-1].res, res) {
+			sc.res[n-1].spans++
+			return
+		}
+		for i := range sc.res {
+			if sameResource(&sc.res[i].res, res) {
+				sc.res[i].spans++
+				return
+			}
+		}
+		sc.res = append(sc.res, resourceCount{res: *res, spans: 1})
+	})
+}
+
+// export answers one OTLP/gRPC export call (see handle).
 func (s *Sink) export(ctx context.Context, dec func(any) error) (any, error) {
 	var body exportBody
 	defer body.free()
 	if err := dec(&body); err != nil {
 		return nil, err
 	}
-	b := body.bytes()
-	pooled := s.records.Get().(*[]spanRecord)
-	defer s.records.Put(pooled)
-	spans, recs, err := collectSpans(b, (*pooled)[:0])
-	*pooled = recs[:0]
+	if err := s.handle(ctx, ProtocolGRPC, body.bytes()); err != nil {
+		return nil, err
+	}
+	return exportAnswer{}, nil
+}
+
+// handle answers one export call, whose body b (a serialized
+// ExportTraceServiceRequest) came over p, after applying the faults in
+// effect, and counts its spans as received only when it answers OK (nil).
+// A body that is not an ExportTraceServiceRequest is refused with
+// INVALID_ARGUMENT and counted nowhere; one that would take the bytes of
+// requests in flight over the limit is refused with RESOURCE_EXHAUSTED and
+// counted as rejected. Errors are gRPC status errors; the HTTP handler
+// maps them to HTTP statuses.
+//
+// The CPU of reading, checking and counting is measured on the handler's
+// own thread (held for those steps only, never while a fault holds the
+// call) and added to the period's Transport.
+func (s *Sink) handle(ctx context.Context, p Protocol, b []byte) error {
+	sc := s.scratch.Get().(*scratch)
+	defer s.scratch.Put(sc)
+	runtime.LockOSThread()
+	c0 := threadCPU()
+	spans, err := collectSpans(b, sc)
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, "otelbench sink: "+err.Error())
+		cpu := threadCPU() - c0
+		runtime.UnlockOSThread()
+		s.ledger.noteCall(p, nil, 0, cpu)
+		return status.Error(codes.InvalidArgument, "otelbench sink: "+err.Error())
 	}
 	var req *collectortrace.ExportTraceServiceRequest
 	if s.capture != nil {
 		req = new(collectortrace.ExportTraceServiceRequest)
 		if err := protobuf.Unmarshal(b, req); err != nil {
-			return nil, status.Error(codes.InvalidArgument, "otelbench sink: malformed export request: "+err.Error())
+			runtime.UnlockOSThread()
+			return status.Error(codes.InvalidArgument, "otelbench sink: malformed export request: "+err.Error())
 		}
 	}
-	size := int64(len(b)) + int64(len(recs))*recordSize
+	cpu := threadCPU() - c0
+	runtime.UnlockOSThread()
+	defer func() { s.ledger.noteCall(p, sc.res, spans, cpu) }()
+	size := int64(len(b)) + int64(len(sc.recs))*recordSize
 	if !s.budget.take(size) {
 		err := status.Error(codes.ResourceExhausted, fmt.Sprintf(
 			"otelbench sink: a request of %d bytes would take the exports in flight over %d bytes", len(b), s.budget.limit))
 		s.ledger.refused(rejected, codes.ResourceExhausted, spans)
-		return nil, err
+		return err
 	}
 	defer s.budget.give(size)
 
 	s.inflight.Add(1)
 	defer s.inflight.Add(-1)
 	o, err := s.decide(ctx, s.faults.Load(), spans)
-	if spans == int64(len(recs)) {
-		s.ledger.recordSpans(o, status.Code(err), recs)
+	runtime.LockOSThread()
+	c1 := threadCPU()
+	if spans == int64(len(sc.recs)) {
+		s.ledger.recordSpans(o, status.Code(err), sc.recs)
 	} else {
 		s.ledger.recordWire(o, status.Code(err), b, spans)
 	}
+	cpu += threadCPU() - c1
+	runtime.UnlockOSThread()
 	if s.capture != nil && o == answered {
 		s.capture.record(req.GetResourceSpans())
 	}
-	if err != nil {
-		return nil, err
-	}
-	return exportAnswer{}, nil
+	return err
 }

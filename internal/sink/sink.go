@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -58,16 +59,18 @@ type Options struct {
 	MaxInflightBytes int64
 }
 
-// Sink is a running OTLP/gRPC trace receiver that counts what it
-// receives. Its methods are safe for concurrent use.
+// Sink is a running OTLP trace receiver, gRPC and HTTP (protobuf and
+// JSON) on one port (see mux.go), that counts what it receives. Its methods are safe for concurrent use.
 type Sink struct {
 	lis    *gateListener
+	mux    *mux
 	srv    *grpc.Server
+	hsrv   *http.Server
 	ledger *ledger
 	budget budget
 	bufs   bufferList // for request bodies
-	// records holds *[]spanRecord for the spans of requests in flight.
-	records sync.Pool
+	// scratch holds *scratch for the export calls in flight.
+	scratch sync.Pool
 	// capture is nil unless Options.Capture.
 	capture *capture
 	faults  atomic.Pointer[faults]
@@ -83,9 +86,10 @@ type Sink struct {
 	ctlDone chan struct{}
 	// listenErr is the last failure to listen again after an outage.
 	listenErr atomic.Pointer[error]
-	// served is closed when Serve has returned; serveErr is its result.
-	served   chan struct{}
-	serveErr error
+	// served is closed when both servers' Serve have returned; serveErr
+	// is the gRPC server's result, httpErr the HTTP server's.
+	served            chan struct{}
+	serveErr, httpErr error
 
 	closeOnce sync.Once
 	closeErr  error
@@ -122,7 +126,7 @@ func Start(ctx context.Context, opts Options) (*Sink, error) {
 		ctlDone: make(chan struct{}),
 	}
 	s.srv = grpc.NewServer(serverOptions(&s.bufs)...)
-	s.records.New = func() any { return new([]spanRecord) }
+	s.scratch.New = func() any { return new(scratch) }
 	s.budget.limit = opts.MaxInflightBytes
 	if s.budget.limit <= 0 {
 		s.budget.limit = DefaultMaxInflightBytes
@@ -132,10 +136,22 @@ func Start(ctx context.Context, opts Options) (*Sink, error) {
 	}
 	s.faults.Store(f)
 	s.srv.RegisterService(&traceServiceDesc, s)
+	for i := range otherSignals {
+		s.srv.RegisterService(&otherSignals[i], s)
+	}
+	s.hsrv = s.newHTTPServer()
+	s.mux = newMux(s.lis, s.ledger.noteConn, &s.ledger.wire)
+	s.mux.run()
 	go s.control()
 	go func() {
 		defer close(s.served)
-		s.serveErr = s.srv.Serve(s.lis)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.httpErr = s.hsrv.Serve(s.mux.http)
+		}()
+		s.serveErr = s.srv.Serve(s.mux.grpc)
+		<-done
 	}()
 	return s, nil
 }
@@ -207,24 +223,36 @@ func (s *Sink) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.closing)
 		<-s.ctlDone // no outage starts or ends from here on
+		// No new connection from here on; those still being peeked are
+		// cut, the servers' own get the grace below.
+		s.lis.Close()
+		s.mux.cutPeeking()
 		stopped := make(chan struct{})
 		go func() {
 			defer close(stopped)
 			s.srv.GracefulStop()
 		}()
-		t := time.NewTimer(closeGrace)
-		defer t.Stop()
+		ctx, cancel := context.WithTimeout(context.Background(), closeGrace)
+		defer cancel()
+		httpErr := s.hsrv.Shutdown(ctx)
 		select {
 		case <-stopped:
-		case <-t.C:
+		case <-ctx.Done():
 			s.srv.Stop()
 			<-stopped
 		}
+		if httpErr != nil {
+			_ = s.hsrv.Close()
+		}
 		<-s.served
+		s.lis.cutAll()
+		s.mux.wait()
 		// A Close that comes before Serve has begun makes Serve return
 		// ErrServerStopped (after closing the listener): not a failure.
 		if s.serveErr != nil && !errors.Is(s.serveErr, grpc.ErrServerStopped) {
-			s.closeErr = fmt.Errorf("sink: serving on %s: %w", s.Addr(), s.serveErr)
+			s.closeErr = fmt.Errorf("sink: serving gRPC on %s: %w", s.Addr(), s.serveErr)
+		} else if s.httpErr != nil && !errors.Is(s.httpErr, http.ErrServerClosed) {
+			s.closeErr = fmt.Errorf("sink: serving HTTP on %s: %w", s.Addr(), s.httpErr)
 		}
 	})
 	return s.closeErr

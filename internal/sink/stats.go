@@ -117,6 +117,10 @@ type Snapshot struct {
 	// ArrivalsFrom is where Arrivals starts: the last StartTimeline of
 	// the period, or Since.
 	ArrivalsFrom time.Time
+	// Transport is how the calls of the period came; Resources who sent
+	// their spans (answered or not), in the order first seen.
+	Transport Transport
+	Resources []Resource
 }
 
 // Trace returns the distinct spans received for trace id, from Items or

@@ -49,6 +49,12 @@ type Account struct {
 	Observability bool `json:"observability,omitempty"`
 	// Recovery is how the cell came back after the sink's fault windows.
 	Recovery *Recovery `json:"recovery,omitempty"`
+	// Outside marks a user's service, seen only from outside: Ended is
+	// expected rather than counted (EndedUnknown when LossUnknown says
+	// why not even that), the parts are not counted, so there is nothing
+	// to add up.
+	Outside     bool   `json:"outside,omitempty"`
+	LossUnknown string `json:"loss_unknown,omitempty"`
 	// Warnings say which check failed, with the numbers.
 	Warnings []Warning `json:"warnings,omitempty"`
 }
@@ -72,8 +78,13 @@ func account(c results.Cell, tl *results.Timeline, windows []profile.Window, att
 	if s.Matched {
 		a.MissingTraces = s.MissingTraces
 	}
-	if c.Kind == profile.KindNone {
+	if !c.Kind.Exports() {
 		a.Adds, a.Independent = true, true
+		return a
+	}
+	if s.DropSource == string(results.DropExternal) {
+		a.Outside, a.LossUnknown = true, s.LossUnknown
+		a.Exported, a.Handed = 0, 0
 		return a
 	}
 	sum := a.Exported + a.Dropped + a.Failed + a.LostAtShutdown
@@ -81,9 +92,6 @@ func account(c results.Cell, tl *results.Timeline, windows []profile.Window, att
 	a.Independent = a.DropSource == string(results.DropSDK) || a.DropSource == string(results.DropNone) || a.DropSource == string(results.DropCleanShutdown)
 	if !a.Adds {
 		a.warn(WarnSpansDontAddUp, Warning{N: a.Ended, Of: sum, Parts: []int64{a.Exported, a.Dropped, a.Failed, a.LostAtShutdown}})
-	}
-	if a.DropSource == string(results.DropExternal) && s.Matched && a.MissingTraces == 0 && a.Dropped > 0 && s.TracedRequests > 0 {
-		a.warn(WarnSpansPerRequest, Warning{Value: float64(a.Received) / float64(s.TracedRequests), Limit: float64(s.PerRequest)})
 	}
 	if a.DropSource == string(results.DropUnknown) {
 		a.warn(WarnDropsUnknown, Warning{N: a.Dropped})

@@ -28,6 +28,10 @@ const (
 	// LoadGenCPUShare: above this share of a core, otelbench itself (vegeta
 	// and the embedded sink) may be what limits the measurement.
 	LoadGenCPUShare = 0.90
+	// OtherCPUShare: above this share of the machine's CPUs used by
+	// anything but the target and otelbench during a repetition's attack,
+	// the machine was shared, and that repetition competed with it.
+	OtherCPUShare = 0.10
 )
 
 // Build aggregates a loaded run. Cells that failed, and cells whose raw
@@ -49,6 +53,7 @@ func Build(l *results.Loaded) (*Summary, error) {
 		Faults:      l.Run.Sink.Faults,
 		Burst:       p.Burst,
 		Environment: l.Run.Environment,
+		Service:     l.Run.Service,
 		Seed:        l.Run.Seed,
 		Sink:        l.Run.Sink,
 		Died:        l.Dead,
@@ -65,9 +70,11 @@ func Build(l *results.Loaded) (*Summary, error) {
 	}
 	raws := readCells(l, p)
 	s.Variants = variantInfos(l, p)
+	s.Warnings = append(s.Warnings, timeoutUnitWarnings(p, s.Variants)...)
 	rates := slices.Clone(p.Rates)
 	slices.Sort(rates)
-	for _, rate := range slices.Compact(rates) {
+	rates = slices.Compact(rates)
+	for _, rate := range rates {
 		rs := RateSummary{Rate: rate}
 		for _, v := range p.Variants {
 			row := buildRow(l, raws, v, rate, p)
@@ -79,10 +86,25 @@ func Build(l *results.Loaded) (*Summary, error) {
 		s.Rates = append(s.Rates, rs)
 	}
 	s.Trends = trends(s, p)
+	s.Floor = floors(s)
+	s.Overhead = overhead(l, s.Baseline, rates)
+	if s.Service == nil {
+		s.Micro = microFigure(l.Path, s, p)
+	}
 	windows := p.Sink.FaultWindows()
+	loadOnly := 0
+	defer func() {
+		if loadOnly > 0 {
+			s.Warnings = append(s.Warnings, Warning{Kind: WarnLoadOnly, N: int64(loadOnly), Of: int64(len(l.Cells))})
+		}
+	}()
 	for _, c := range l.Cells {
 		if c.Status == results.StatusFailed {
-			s.Warnings = append(s.Warnings, Warning{Kind: WarnCellFailed, Cell: c.Dir, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Detail: c.Error})
+			w := Warning{Kind: WarnCellFailed, Cell: c.Dir, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Detail: c.Error}
+			if nd := c.NoDelivery; nd != nil {
+				w.Lines = nd.LogTail
+			}
+			s.Warnings = append(s.Warnings, w)
 		}
 		if c.Status != results.StatusOK {
 			continue
@@ -90,6 +112,13 @@ func Build(l *results.Loaded) (*Summary, error) {
 		var tl *results.Timeline
 		if r := raws[c.Dir]; r.raw != nil {
 			tl = r.raw.timeline
+		}
+		if sc, ok := shardCell(c); ok {
+			s.Shards = append(s.Shards, sc)
+		}
+		if c.LoadOnly {
+			loadOnly++
+			continue // no spans were counted: nothing to account for
 		}
 		a := account(c, tl, windows, p.Duration.D())
 		s.Accounting = append(s.Accounting, a)
@@ -101,6 +130,39 @@ func Build(l *results.Loaded) (*Summary, error) {
 type rawCell struct {
 	raw *cellRaw
 	err error
+}
+
+// receipts gathers what the sink saw of a variant's cells: the protocols
+// used, in a fixed order, and the senders, spans added up.
+func receipts(l *results.Loaded, variant string) ([]string, []results.Resource) {
+	used := map[string]bool{}
+	var senders []results.Resource
+	for _, c := range l.Cells {
+		if c.Variant != variant || c.Receipt == nil {
+			continue
+		}
+		for _, p := range c.Receipt.Protocols {
+			used[p] = true
+		}
+	next:
+		for _, r := range c.Receipt.Resources {
+			for i := range senders {
+				if s := &senders[i]; s.ServiceName == r.ServiceName && s.SDKLanguage == r.SDKLanguage && s.SDKName == r.SDKName && s.SDKVersion == r.SDKVersion {
+					s.Spans += r.Spans
+					continue next
+				}
+			}
+			senders = append(senders, r)
+		}
+	}
+	var protocols []string
+	for _, p := range []string{"grpc", "http/protobuf", "http/json"} {
+		if used[p] {
+			protocols = append(protocols, p)
+		}
+	}
+	slices.SortStableFunc(senders, func(a, b results.Resource) int { return cmp.Compare(b.Spans, a.Spans) })
+	return protocols, senders
 }
 
 // readCells reads every measured cell's results.gob once.
@@ -133,6 +195,13 @@ func variantInfos(l *results.Loaded, p *profile.Profile) []VariantInfo {
 				break
 			}
 		}
+		vi.Protocols, vi.Senders = receipts(l, v.Name)
+		switch {
+		case l.Run.Service == nil:
+			vi.Language = LanguageGo // the bundled target
+		case v.Kind != profile.KindNone:
+			vi.Language = languageOf(vi.Senders)
+		}
 		out = append(out, vi)
 	}
 	return out
@@ -148,12 +217,17 @@ type rowAcc struct {
 	cpuRequests            uint64
 	alloc                  results.Alloc
 	allocRequests          uint64
+	gc                     results.GC
+	gcRequests             uint64
+	wireBytes, wireSpans   int64
 	onEnd, exports         results.Histogram
 	onEndMixed, exMixed    bool
 	loadGenCPU, sinkCPU    time.Duration
+	otherUnknown           bool
 	sinkSpans              int64
 	matchedAll             bool
 	sinkLost, accLost      int64
+	perRequestMeasured     []int
 	lossKnown              bool
 }
 
@@ -230,20 +304,28 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 	row.PerRep.Lost = append(row.PerRep.Lost, float64(c.Spans.Lost))
 	row.PerRep.Rep = append(row.PerRep.Rep, c.Rep)
 	row.PerRep.Requests = append(row.PerRep.Requests, float64(n))
+	row.PerRep.OtherShare = append(row.PerRep.OtherShare, otherShare(c))
 	if a := c.Alloc; a != nil && n > 0 {
 		acc.alloc.Bytes += a.Bytes
 		acc.alloc.Objects += a.Objects
 		acc.allocRequests += n
 		row.PerRep.AllocBytes = append(row.PerRep.AllocBytes, float64(a.Bytes)/float64(n))
 		row.PerRep.AllocObjects = append(row.PerRep.AllocObjects, float64(a.Objects)/float64(n))
+		addGC(row, acc, a.GC, n)
 	}
+	addWire(row, acc, c.Receipt)
 	addHarness(row, acc, c)
+	row.Warnings = append(row.Warnings, shardWarnings(c)...)
+	row.LoadOnly = row.LoadOnly || c.LoadOnly
 	row.PeakRSS = max(row.PeakRSS, c.CPU.PeakRSS)
 	addSpans(&row.Spans, c.Spans)
 	acc.matchedAll = acc.matchedAll && c.Spans.Matched
 	s := c.Spans
 	acc.accLost += s.Dropped + s.ExportFailed
 	acc.sinkLost += s.Lost
+	if s.PerRequestMeasured > 0 {
+		acc.perRequestMeasured = append(acc.perRequestMeasured, s.PerRequestMeasured)
+	}
 	acc.lossKnown = acc.lossKnown && (s.DropSource == string(results.DropSDK) || s.DropSource == string(results.DropCleanShutdown))
 	var ok bool
 	acc.onEnd.Bounds, acc.onEnd.Counts, ok = stats.MergeHistograms(acc.onEnd.Bounds, acc.onEnd.Counts, c.OnEnd.Bounds, c.OnEnd.Counts)
@@ -255,6 +337,31 @@ func addCell(row *Row, acc *rowAcc, c results.Cell, raw *cellRaw) {
 	acc.exports.Count += c.Export.Count
 	acc.exports.Sum += c.Export.Sum
 	row.Blocking.OnEndMax = max(row.Blocking.OnEndMax, c.OnEndMax)
+}
+
+// otherShare is the share of the machine's CPUs that anything but the
+// target and otelbench used during c's attack; −1 when not measured.
+func otherShare(c results.Cell) float64 {
+	if !c.Load.OtherCPUKnown || c.Load.OtherWindow <= 0 || c.Load.MachineCPUs <= 0 {
+		return -1
+	}
+	return float64(c.Load.OtherCPU) / (float64(c.Load.OtherWindow) * float64(c.Load.MachineCPUs))
+}
+
+// addOther records what else the machine ran during one cell's attack, and
+// warns when it was more than OtherCPUShare of its CPUs.
+func addOther(row *Row, acc *rowAcc, c results.Cell) {
+	h := &row.Harness
+	share := otherShare(c)
+	if share < 0 {
+		acc.otherUnknown = true
+		return
+	}
+	h.OtherKnown = !acc.otherUnknown
+	h.OtherShare = max(h.OtherShare, share)
+	if share > OtherCPUShare {
+		row.Warnings = append(row.Warnings, Warning{Kind: WarnMachineShared, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Value: share, Limit: OtherCPUShare, N: int64(c.Load.MachineCPUs)})
+	}
 }
 
 // addHarness adds up otelbench's own cost in one cell, and warns when it
@@ -272,6 +379,7 @@ func addHarness(row *Row, acc *rowAcc, c results.Cell) {
 			row.Warnings = append(row.Warnings, Warning{Kind: WarnLoadGenBusy, Variant: c.Variant, Rate: c.Rate, Rep: c.Rep, Value: share, Limit: LoadGenCPUShare, N: int64(cpus)})
 		}
 	}
+	addOther(row, acc, c)
 	h.Warmup = max(h.Warmup, c.Load.Warmup)
 	if c.Load.Warmup > 0 && !c.Load.WarmupSettled && len(c.Load.WarmupWindows) > 0 {
 		h.Unsettled++

@@ -28,12 +28,24 @@ type RepValues struct {
 	// Rep and Requests are each repetition's number and its requests.
 	Rep      []int     `json:"rep"`
 	Requests []float64 `json:"requests"`
+	// OtherShare is each repetition's share of the machine's CPUs used by
+	// anything but the target and otelbench, −1 where not measured.
+	OtherShare []float64 `json:"other_share,omitempty"`
 	// AllocBytes and AllocObjects are each repetition's heap allocation
 	// per request during the measured attack; only repetitions whose cell
 	// measured it (results.Cell.Alloc) have a value, so they are empty
 	// for runs from before, or with a user's service.
 	AllocBytes   []float64 `json:"alloc_bytes_per_request,omitempty"`
 	AllocObjects []float64 `json:"alloc_objects_per_request,omitempty"`
+	// GCCycles is each repetition's garbage collections per 1,000
+	// requests and GCShare the share of the runtime's CPU its collector
+	// took (results.GC), for the repetitions that measured them.
+	GCCycles []float64 `json:"gc_cycles_per_1k,omitempty"`
+	GCShare  []float64 `json:"gc_cpu_share,omitempty"`
+	// WireBytesPerSpan is each repetition's bytes on the wire per span
+	// at the embedded sink (results.Receipt), for the repetitions that
+	// received spans.
+	WireBytesPerSpan []float64 `json:"wire_bytes_per_span,omitempty"`
 }
 
 // Delta is the relative change of a row against another (the baseline) for

@@ -21,6 +21,16 @@ type NoiseRow struct {
 	CPU     float64 `json:"cv_cpu_per_request"`
 	P50     float64 `json:"cv_p50"`
 	P99     float64 `json:"cv_p99"`
+	// OtherMax is the largest share of the machine's CPUs that other work
+	// used during one of the repetitions (−1: not measured). QuietReps
+	// counts the repetitions during which it stayed within OtherCPUShare,
+	// and QuietCPU and QuietP50 are the coefficients of variation over
+	// those alone (NaN for fewer than two): the spread of the measurement
+	// itself, without the machine's other work.
+	OtherMax  float64 `json:"other_max"`
+	QuietReps int     `json:"quiet_reps"`
+	QuietCPU  float64 `json:"-"`
+	QuietP50  float64 `json:"-"`
 }
 
 // NoisePair is one A/A pair at one rate: B measured again against A.
@@ -49,8 +59,7 @@ func NoiseOf(s *Summary) Noise {
 			if r.Reps == 0 {
 				continue
 			}
-			n.Rows = append(n.Rows, NoiseRow{Variant: r.Variant, Rate: rs.Rate, Reps: r.Reps,
-				CPU: stats.CV(r.PerRep.CPUPerReq), P50: stats.CV(r.PerRep.P50), P99: stats.CV(r.PerRep.P99)})
+			n.Rows = append(n.Rows, noiseRow(r, rs.Rate))
 		}
 	}
 	for i, a := range s.Variants {
@@ -71,6 +80,25 @@ func NoiseOf(s *Summary) Noise {
 		}
 	}
 	return n
+}
+
+// noiseRow measures one row's spread, over every repetition and over the
+// quiet ones.
+func noiseRow(r Row, rate int) NoiseRow {
+	nr := NoiseRow{Variant: r.Variant, Rate: rate, Reps: r.Reps,
+		CPU: stats.CV(r.PerRep.CPUPerReq), P50: stats.CV(r.PerRep.P50), P99: stats.CV(r.PerRep.P99), OtherMax: -1}
+	var cpu, p50 []float64
+	for i, share := range r.PerRep.OtherShare {
+		if share < 0 || i >= len(r.PerRep.CPUPerReq) || i >= len(r.PerRep.P50) {
+			continue
+		}
+		nr.OtherMax = max(nr.OtherMax, share)
+		if share <= OtherCPUShare {
+			cpu, p50 = append(cpu, r.PerRep.CPUPerReq[i]), append(p50, r.PerRep.P50[i])
+		}
+	}
+	nr.QuietReps, nr.QuietCPU, nr.QuietP50 = len(cpu), stats.CV(cpu), stats.CV(p50)
+	return nr
 }
 
 // sameSetup says two variants run the same span pipeline.

@@ -35,3 +35,28 @@ func TestNoiseOf(t *testing.T) {
 		}
 	}
 }
+
+// TestNoiseRowQuiet: the spread over the quiet repetitions leaves out
+// those during which other work used more than OtherCPUShare of the
+// machine, and says n/a (NaN) or −1 when it cannot be told.
+func TestNoiseRowQuiet(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		cpu       []float64
+		other     []float64
+		quiet     int
+		otherMax  float64
+		quietFlat bool // the quiet repetitions are equal: a CV of 0
+	}{
+		{"one busy repetition left out", []float64{100, 100, 100, 140}, []float64{0.01, 0.02, 0.01, 0.40}, 3, 0.40, true},
+		{"all quiet", []float64{100, 100}, []float64{0.01, 0.01}, 2, 0.01, true},
+		{"not measured", []float64{100, 140}, []float64{-1, -1}, 0, -1, false},
+		{"older run", []float64{100, 140}, nil, 0, -1, false},
+	} {
+		r := Row{Variant: "v", Reps: len(tc.cpu), PerRep: RepValues{CPUPerReq: tc.cpu, P50: tc.cpu, P99: tc.cpu, OtherShare: tc.other}}
+		nr := noiseRow(r, 1000)
+		if nr.QuietReps != tc.quiet || nr.OtherMax != tc.otherMax || (nr.QuietCPU == 0) != tc.quietFlat || nr.CPU == 0 && tc.cpu[len(tc.cpu)-1] != tc.cpu[0] {
+			t.Errorf("%s: %+v", tc.name, nr)
+		}
+	}
+}

@@ -43,14 +43,21 @@ func finishRow(row *Row, acc *rowAcc) {
 	if acc.sinkSpans > 0 {
 		row.Harness.SinkCPUPerSpan = acc.sinkCPU / time.Duration(acc.sinkSpans)
 	}
+	// Known only when every repetition measured it.
+	row.Harness.OtherKnown = row.Harness.OtherKnown && !acc.otherUnknown
 	if acc.allocRequests > 0 {
 		row.AllocBytesPerRequest = float64(acc.alloc.Bytes) / float64(acc.allocRequests)
 		row.AllocObjectsPerRequest = float64(acc.alloc.Objects) / float64(acc.allocRequests)
 	}
+	finishGC(row, acc)
 	row.Spans.Matched = acc.matchedAll
+	row.Spans.PerRequestMeasured = mode(acc.perRequestMeasured)
 	finishSpans(row)
 	row.Loss = Loss{Lost: acc.accLost, Ended: row.Spans.Ended, From: LossFromAccounting}
-	if !acc.lossKnown {
+	switch {
+	case row.Spans.LossUnknown != "":
+		row.Loss = Loss{From: LossFromUnknown, Unknown: row.Spans.LossUnknown}
+	case !acc.lossKnown:
 		row.Loss.Lost, row.Loss.From = acc.sinkLost, LossFromSink
 	}
 	finishOnEnd(row, acc)
@@ -104,12 +111,44 @@ func addSpans(t *SpanTotals, s results.Spans) {
 	t.MissingTraces += s.MissingTraces
 	t.MissingSpans += s.MissingSpans
 	t.ServerSpans += s.ServerSpans
+	t.Expected = t.Expected || s.EndedSource == results.EndedExpected
+	if s.PerRequestGiven > 0 {
+		t.PerRequestGiven = s.PerRequestGiven
+	}
+	if t.LossUnknown == "" {
+		t.LossUnknown = s.LossUnknown
+	}
+}
+
+// mode returns the most common value of xs, the larger on a tie; 0 for
+// none.
+func mode(xs []int) int {
+	counts := map[int]int{}
+	best, bestN := 0, 0
+	for _, x := range xs {
+		counts[x]++
+		if n := counts[x]; n > bestN || n == bestN && x > best {
+			best, bestN = x, n
+		}
+	}
+	return best
 }
 
 // finishSpans derives the loss share and checks that the two ways of
 // counting loss agree.
 func finishSpans(row *Row) {
 	t := &row.Spans
+	if g, m := t.PerRequestGiven, t.PerRequestMeasured; g > 0 && m > 0 && g != m {
+		row.Warnings = append(row.Warnings, Warning{Kind: WarnSpansPerRequest, Variant: row.Variant, Rate: int(row.RequestedRate), N: int64(m), Of: int64(g)})
+	}
+	if t.LossUnknown != "" {
+		// Nothing to derive or check: the counts do not say what was lost.
+		t.Lost, t.LossPct = 0, 0
+		if t.PerRequest > 0 && t.TargetRequests > 0 {
+			t.SampledShare = float64(t.ServerSpans) / float64(t.TargetRequests)
+		}
+		return
+	}
 	if t.Ended > 0 {
 		t.LossPct = 100 * float64(t.Lost) / float64(t.Ended)
 	}
@@ -174,6 +213,7 @@ func compareToBaseline(rows []Row, rate int) {
 		r.P50Delta = NewDelta(r.PerRep.P50, base.PerRep.P50)
 		r.P99Delta = NewDelta(r.PerRep.P99, base.PerRep.P99)
 		r.CPUDelta = NewDelta(r.PerRep.CPUPerReq, base.PerRep.CPUPerReq)
+		compareCosts(r, base)
 	}
 }
 

@@ -33,6 +33,8 @@ type Summary struct {
 	Planned int `json:"planned"`
 	// Baseline names the variant overheads are measured against.
 	Baseline string `json:"baseline"`
+	// Service, when set, is the user's own service the run measured.
+	Service *results.ServiceInfo `json:"service,omitempty"`
 	// Budget is the profile's p99 overhead budget, in percent.
 	Budget float64 `json:"p99_overhead_budget_pct"`
 	// Rates holds one RateSummary per requested rate, lowest first.
@@ -49,10 +51,24 @@ type Summary struct {
 	// Accounting is the span accounting of every measured cell, in run
 	// order.
 	Accounting []Account `json:"accounting,omitempty"`
+	// Shards are the attack processes of every sharded cell, in run
+	// order; empty when the in-process attacker sent every cell's load.
+	Shards []ShardCell `json:"shards,omitempty"`
 	// Trends set the variants that differ only in their OpenTelemetry
 	// releases side by side, per rate (see Trend); empty when no two
 	// variants do.
 	Trends []Trend `json:"trends,omitempty"`
+	// Floor splits tracing's CPU per request into the instrumentation,
+	// the SDK with nothing sampled and each sampled span, per rate (see
+	// Floor); empty when the profile has neither a noop nor a ratio-0
+	// variant.
+	Floor []Floor `json:"floor,omitempty"`
+	// Overhead is where the CPU per request goes, by component, from the
+	// cells' CPU profiles; nil when no cell was profiled.
+	Overhead *Overhead `json:"overhead,omitempty"`
+	// Micro is the micro benchmark of the handler beside the run's
+	// figures; its Missing says why when there is none.
+	Micro *Micro `json:"micro,omitempty"`
 	// Warnings concern the run as a whole (unfinished or failed cells).
 	Warnings []Warning `json:"warnings,omitempty"`
 	// Environment, Seed and Sink are what the run measured on and with.
@@ -83,6 +99,36 @@ type VariantInfo struct {
 	// service, a run from before they were recorded).
 	Otel     string `json:"otel,omitempty"`
 	Otelhttp string `json:"otelhttp,omitempty"`
+	// Protocols are the OTLP protocols its cells' exports used, and
+	// Senders the SDKs that sent them (telemetry.sdk.* of the resources,
+	// by spans): what the embedded sink saw; empty with a Collector or
+	// when nothing arrived.
+	Protocols []string           `json:"protocols,omitempty"`
+	Senders   []results.Resource `json:"senders,omitempty"`
+	// Language is the SDK's language (telemetry.sdk.language: "go",
+	// "nodejs", "python", "java"…): the bundled target's is go; a user's
+	// service's is what every sender of its spans agreed on, "" when they
+	// did not or nothing arrived.
+	Language string `json:"language,omitempty"`
+}
+
+// GoSDK reports whether the variant ran the OpenTelemetry Go SDK, whose
+// batch processor the model describes and whose code the advice writes.
+func (v VariantInfo) GoSDK() bool { return v.Language == LanguageGo }
+
+// LanguageGo is telemetry.sdk.language of the Go SDK.
+const LanguageGo = "go"
+
+// languageOf is the language every sender agreed on, else "".
+func languageOf(senders []results.Resource) string {
+	lang := ""
+	for i, s := range senders {
+		if i > 0 && s.SDKLanguage != lang {
+			return ""
+		}
+		lang = s.SDKLanguage
+	}
+	return lang
 }
 
 // Where VariantInfo.Settings come from.
@@ -109,6 +155,10 @@ type Row struct {
 	// Control marks a further variant of kind none: an A/A control whose
 	// difference from the baseline is the noise floor of the measurement.
 	Control bool `json:"control,omitempty"`
+	// LoadOnly says the row's cells hold the load generator's view alone
+	// (results.Cell.LoadOnly): its latency and rates are measured, its
+	// target CPU, memory and spans are not.
+	LoadOnly bool `json:"load_only,omitempty"`
 	// Reps counts the repetitions measured; Failed those whose target
 	// failed or whose raw results could not be read.
 	Reps   int `json:"reps"`
@@ -157,6 +207,9 @@ type Row struct {
 	// measured it; 0 when none did.
 	AllocBytesPerRequest   float64 `json:"alloc_bytes_per_request,omitempty"`
 	AllocObjectsPerRequest float64 `json:"alloc_objects_per_request,omitempty"`
+	// Costs are the row's garbage collection and bytes on the wire, and
+	// its allocation and collection against the baseline's (see Costs).
+	Costs Costs `json:"costs"`
 	// PeakRSS is the highest peak RSS of a repetition's target.
 	PeakRSS int64 `json:"peak_rss_bytes"`
 
@@ -209,6 +262,16 @@ type SpanTotals struct {
 	// SampledShare is received server spans over requests served: the share
 	// of requests whose trace was kept.
 	SampledShare float64 `json:"sampled_share"`
+	// Expected says Ended is requests × spans per request, not a count (a
+	// user's service). PerRequestGiven is the user's -spans (0: none) and
+	// PerRequestMeasured the spans per request its traces held, the most
+	// common over the repetitions (0: not measured).
+	Expected           bool `json:"ended_expected,omitempty"`
+	PerRequestGiven    int  `json:"per_request_given,omitempty"`
+	PerRequestMeasured int  `json:"per_request_measured,omitempty"`
+	// LossUnknown, when set, says why loss cannot be told for this row
+	// (a results.LossUnknown constant); Lost and LossPct then mean nothing.
+	LossUnknown string `json:"loss_unknown,omitempty"`
 }
 
 // Loss is the spans a row lost: those dropped at a full queue plus those
@@ -219,7 +282,13 @@ type Loss struct {
 	Lost  int64  `json:"lost"`
 	Ended int64  `json:"ended"`
 	From  string `json:"from"`
+	// Unknown, with From LossFromUnknown, says why (a results.LossUnknown
+	// constant).
+	Unknown string `json:"unknown,omitempty"`
 }
+
+// Known reports whether the loss could be told.
+func (l Loss) Known() bool { return l.From != LossFromUnknown }
 
 // Share is the share of the ended spans lost, 0 when none ended.
 func (l Loss) Share() float64 {
@@ -237,6 +306,8 @@ const (
 	// LossFromSink: ended − received at the sink, when dropped spans
 	// cannot be told apart from spans lost at shutdown.
 	LossFromSink = "lost"
+	// LossFromUnknown: the loss cannot be told (see Loss.Unknown).
+	LossFromUnknown = "unknown"
 )
 
 // Blocking is how long the request path waited on span export, from the
@@ -272,6 +343,12 @@ type Harness struct {
 	// SinkCPUPerSpan is the embedded sink's CPU time per span received
 	// (decoding and accounting); 0 when it was not measured.
 	SinkCPUPerSpan time.Duration `json:"sink_cpu_per_span"`
+	// OtherShare is the highest share of the machine's CPUs that anything
+	// but the target and otelbench used during a repetition's attack
+	// (other processes, the kernel, a hypervisor's steal); OtherKnown
+	// says every repetition measured it.
+	OtherShare float64 `json:"other_share"`
+	OtherKnown bool    `json:"other_known"`
 	// Warmup is the longest warm-up of the repetitions; Unsettled counts
 	// those whose target's CPU per request had not settled by the cap.
 	Warmup    time.Duration `json:"warmup"`

@@ -25,6 +25,9 @@ type Warning struct {
 	Parts []int64 `json:"parts,omitempty"`
 	// Detail is text from outside otelbench: an error message, a status.
 	Detail string `json:"detail,omitempty"`
+	// Lines are the service's last lines of output, for a WarnCellFailed
+	// whose service delivered no span.
+	Lines []string `json:"lines,omitempty"`
 }
 
 // WarningKind says what a Warning is about.
@@ -47,6 +50,10 @@ const (
 	// WarnLoadGenBusy: in repetition Rep, otelbench itself (vegeta and the
 	// embedded sink) used Value of its N CPUs, above Limit.
 	WarnLoadGenBusy WarningKind = "load-generator-busy"
+	// WarnMachineShared: in repetition Rep, anything but the target and
+	// otelbench (other processes, the kernel, a hypervisor's steal) used
+	// Value of the machine's N CPUs, above Limit.
+	WarnMachineShared WarningKind = "machine-shared"
 	// WarnWarmupUnsettled: in repetition Rep the target's CPU per request
 	// was still falling when the warm-up reached its cap (Value, ns): the
 	// measured attack began before it settled.
@@ -80,8 +87,8 @@ const (
 	// WarnSpansDontAddUp: in Cell, ended N ≠ exported + dropped + failed +
 	// lost at shutdown, whose parts are Parts and whose sum is Of.
 	WarnSpansDontAddUp WarningKind = "spans-do-not-add-up"
-	// WarnSpansPerRequest: in Cell every traced request's server span
-	// arrived, but Value spans per request instead of the Limit given.
+	// WarnSpansPerRequest: a user's service's traces held N spans per
+	// request (the most common count) where -spans said Of; N was used.
 	WarnSpansPerRequest WarningKind = "spans-per-request"
 	// WarnDropsUnknown: Cell's shutdown timed out with N spans never
 	// exported: dropped and lost at shutdown cannot be told apart.

@@ -3,6 +3,7 @@ package summary
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/otelbench/otelbench/internal/results"
 	"github.com/otelbench/otelbench/internal/results/resultstest"
@@ -119,6 +120,20 @@ func TestBuildWarnings(t *testing.T) {
 		check: func(t *testing.T, s *Summary) {
 			if r := row(t, s, "batch", 1000); r.AchievedRate > 902 || r.AchievedRate < 901 {
 				t.Errorf("AchievedRate = %v, want the slowest repetition's 901.8", r.AchievedRate)
+			}
+		},
+	}, {
+		// Other work used a whole CPU of two during repetition 2's
+		// 500 ms attack: the machine was shared then.
+		name: "machine shared",
+		tweak: func(t *testing.T, f *resultstest.Fixture) {
+			f.Cell(t, "batch", 1000, 2).Other = 500 * time.Millisecond
+		},
+		variant: "batch", rate: 1000,
+		want: []Warning{{Kind: WarnMachineShared, Rep: 2, Value: 0.5 * 500 / 499, Limit: OtherCPUShare, N: 2}},
+		check: func(t *testing.T, s *Summary) {
+			if h := row(t, s, "batch", 1000).Harness; !h.OtherKnown || h.OtherShare < 0.49 || h.OtherShare > 0.51 {
+				t.Errorf("harness %+v: want the busiest repetition's 50%% of the machine", h)
 			}
 		},
 	}, {

@@ -16,18 +16,19 @@ const (
 	ModSDKMetric     = "go.opentelemetry.io/otel/sdk/metric"
 	ModOTLPTrace     = "go.opentelemetry.io/otel/exporters/otlp/otlptrace"
 	ModOTLPTraceGRPC = "go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
+	ModOTLPTraceHTTP = "go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	ModPrometheus    = "go.opentelemetry.io/otel/exporters/prometheus"
 	ModOtelhttp      = "go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 )
 
 // sdkModules are the modules released together at the SDK's version.
-var sdkModules = []string{ModOtel, ModSDK, ModTrace, ModMetric, ModSDKMetric, ModOTLPTrace, ModOTLPTraceGRPC}
+var sdkModules = []string{ModOtel, ModSDK, ModTrace, ModMetric, ModSDKMetric, ModOTLPTrace, ModOTLPTraceGRPC, ModOTLPTraceHTTP}
 
 // Set is the OpenTelemetry releases one build of the target uses.
 type Set struct {
 	// SDK is the release of go.opentelemetry.io/otel and the modules
 	// released with it (sdk, trace, metric, sdk/metric, otlptrace,
-	// otlptracegrpc), such as "v1.40.0".
+	// otlptracegrpc, otlptracehttp), such as "v1.40.0".
 	SDK string `json:"sdk"`
 	// Otelhttp is the otelhttp release; "" builds with the newest contrib
 	// release whose go.mod requires SDK.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/otelbench/otelbench/internal/advise"
 	"github.com/otelbench/otelbench/internal/model"
@@ -36,6 +37,9 @@ const (
 	// FromDoubleQueue: the sized settings with twice the queue, room for a
 	// collector slower than stated.
 	FromDoubleQueue CandidateFrom = "double-queue"
+	// FromGrid: a point of the small grid measured for an SDK the model
+	// does not describe (GridPlan).
+	FromGrid CandidateFrom = "grid"
 )
 
 // Inputs returns what the sizing works from for s at spansPerRequest.
@@ -109,6 +113,26 @@ func Plan(s Spec, spansPerRequest int) ([]Candidate, error) {
 		}
 	}
 	return cands, nil
+}
+
+// GridPlan is the candidates for a service whose SDK the model does not
+// describe (not Go): the SDK's defaults first, then four times the queue,
+// a one-second batch delay, and both; measured, not predicted. The
+// defaults here are the specification's (the same in the Go, Java,
+// JavaScript and Python SDKs: queue 2048, batch 512, delay 5 s).
+func GridPlan(s Spec) []Candidate {
+	def := settings.Default()
+	def.SampleRatio = s.SampleRatio
+	bigQueue, shortDelay := def, def
+	bigQueue.Batch.QueueSize *= 4
+	shortDelay.Batch.BatchTimeout = time.Second
+	both := bigQueue
+	both.Batch.BatchTimeout = time.Second
+	cands := []Candidate{{Name: "defaults", Settings: def, From: FromDefaults}}
+	for _, st := range []settings.Tracing{bigQueue, shortDelay, both} {
+		cands = append(cands, Candidate{Name: fmt.Sprintf("q%d-d%s", st.Batch.QueueSize, st.Batch.BatchTimeout), Settings: st, From: FromGrid})
+	}
+	return cands
 }
 
 // queueBytes is what a full queue holds, by the model's measured bytes per

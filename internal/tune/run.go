@@ -53,11 +53,21 @@ type Result struct {
 	Choice advise.Choice `json:"choice"`
 	Chosen *Candidate    `json:"chosen,omitempty"`
 	Relax  []Relax       `json:"relax,omitempty"`
-	// ConfirmRun measured Chosen again, longer; Confirmed says it showed
-	// zero loss and every budget met.
-	ConfirmRun string            `json:"confirm_run,omitempty"`
-	Confirm    *advise.Candidate `json:"confirm,omitempty"`
-	Confirmed  bool              `json:"confirmed"`
+	// ConfirmRun measured Chosen again, longer; Confirm is its verdict,
+	// Confirmation how it was judged, and Confirmed says it lost no span
+	// and met every budget beyond the noise of its repetitions. Only a
+	// confirmed candidate is a recommendation; otherwise Chosen is the
+	// best unconfirmed.
+	ConfirmRun   string            `json:"confirm_run,omitempty"`
+	Confirm      *advise.Candidate `json:"confirm,omitempty"`
+	Confirmation *Confirmation     `json:"confirmation,omitempty"`
+	Confirmed    bool              `json:"confirmed"`
+	// Language is the SDK's language of the service (telemetry.sdk.language;
+	// "go" for the bundled target); Grid says the candidates are a small
+	// grid around the defaults because the model, of the Go SDK, does not
+	// apply to it.
+	Language string `json:"language,omitempty"`
+	Grid     bool   `json:"grid,omitempty"`
 }
 
 // Run tunes: it measures spans per request if the spec leaves it out, plans
@@ -81,15 +91,21 @@ func Run(ctx context.Context, o Options) (string, *Result, error) {
 		}
 	}
 
-	if res.SpansPerRequest == 0 {
-		say("measuring spans per request")
-		n, run, err := o.measureSpans(ctx, dir)
+	res.Language = summary.LanguageGo
+	if res.SpansPerRequest == 0 || o.Service != nil {
+		// A user's service is measured first even with -spans: its SDK
+		// decides whether the model applies.
+		say("measuring spans per request and which SDK the service runs")
+		n, lang, run, err := o.measureSpans(ctx, dir)
 		res.MeasureRun = run
 		if err != nil {
 			return dir, res, fmt.Errorf("measuring spans per request: %w", err)
 		}
-		res.SpansPerRequest, res.Measured = n, true
-		say("%d spans per request", n)
+		if res.SpansPerRequest == 0 {
+			res.SpansPerRequest, res.Measured = n, true
+		}
+		res.Language = lang
+		say("%d spans per request, SDK %q", n, lang)
 	}
 	if o.Service != nil {
 		svc := *o.Service
@@ -97,7 +113,12 @@ func Run(ctx context.Context, o Options) (string, *Result, error) {
 		o.Service = &svc
 	}
 
-	res.Plan, err = Plan(s, res.SpansPerRequest)
+	if res.Language == summary.LanguageGo {
+		res.Plan, err = Plan(s, res.SpansPerRequest)
+	} else {
+		res.Plan, res.Grid = GridPlan(s), true
+		say("the model is of the Go SDK's batch processor, and this service's SDK is %q: measuring a small grid around the defaults instead", res.Language)
+	}
 	if err != nil {
 		_ = save()
 		return dir, res, err
@@ -148,15 +169,17 @@ func (o Options) search(ctx context.Context, dir string, res *Result, say func(s
 // span at all, whatever the budget, and meet every budget.
 func (o Options) confirm(ctx context.Context, dir string, res *Result, say func(string, ...any)) error {
 	s := o.Spec
-	say("confirming %s: 3 repetitions of %v", res.Chosen.Name, 2*s.Duration)
-	run, sum, err := o.measure(ctx, dir, "tune-confirm", []profile.Variant{{Name: "none", Kind: profile.KindNone}, res.Chosen.Variant()}, 3, 2*s.Duration)
+	say("confirming %s: %d repetitions of %v", res.Chosen.Name, ConfirmReps, 2*s.Duration)
+	run, sum, err := o.measure(ctx, dir, "tune-confirm", []profile.Variant{{Name: "none", Kind: profile.KindNone}, res.Chosen.Variant()}, ConfirmReps, 2*s.Duration)
 	res.ConfirmRun = run
 	if err != nil {
 		return err
 	}
 	if cv := Judge(sum, s.Budget); len(cv) == 1 {
 		res.Confirm = &cv[0]
-		res.Confirmed = cv[0].Qualifies() && cv[0].LossPct == 0
+		c := judgeConfirmation(cv[0], sum.Row(res.Chosen.Name, s.PeakRate), s.Budget.P99OverheadPct)
+		res.Confirmation = &c
+		res.Confirmed = c.Status == ConfirmedStatus
 	}
 	return nil
 }
@@ -186,7 +209,9 @@ func (o Options) measure(ctx context.Context, root, name string, vs []profile.Va
 	} else {
 		p.Sink.Delay = profile.Duration(s.Latency)
 	}
-	dir, err := runner.Run(ctx, runner.Options{Profile: p, TargetBin: o.TargetBin, Service: o.Service, ResultsRoot: root, Progress: o.Progress, Pin: o.Pin})
+	dir, err := runner.Run(ctx, runner.Options{Profile: p, TargetBin: o.TargetBin, Service: o.Service, ResultsRoot: root, Progress: o.Progress, Pin: o.Pin,
+		// tune ranks settings; where the CPU goes is run's question.
+		Pprof: runner.PprofOff})
 	if err != nil {
 		return dir, nil, err
 	}
@@ -199,38 +224,50 @@ func (o Options) measure(ctx context.Context, root, name string, vs []profile.Va
 }
 
 // measureSpans runs a short, lossless measurement and counts the spans of
-// a traced request: the target's own count, or what arrived for a service.
-func (o Options) measureSpans(ctx context.Context, root string) (int, string, error) {
+// a traced request: the target's own count, or what arrived for a service;
+// it also returns the SDK's language its spans name ("go" for the bundled
+// target).
+func (o Options) measureSpans(ctx context.Context, root string) (int, string, string, error) {
 	big, bt := 1<<16, profile.Duration(200*time.Millisecond)
 	v := profile.Variant{Name: "count", Kind: profile.KindBatch, QueueSize: &big, MaxExportBatchSize: &big, BatchTimeout: &bt}
 	if o.Service != nil {
 		svc := *o.Service
-		svc.SpansPerRequest = 1 // counted below, not checked
+		svc.SpansPerRequest = 0 // measured by the cell
 		o.Service = &svc
 	}
 	o.Spec.Burst, o.Spec.Latency, o.Spec.LatencyP99 = nil, 0, 0
 	o.Spec.PeakRate = min(o.Spec.PeakRate, 100)
-	dir, _, err := o.measure(ctx, root, "tune-count", []profile.Variant{{Name: "none", Kind: profile.KindNone}, v}, 1, 2*time.Second)
+	dir, sum, err := o.measure(ctx, root, "tune-count", []profile.Variant{{Name: "none", Kind: profile.KindNone}, v}, 1, 2*time.Second)
 	if err != nil {
-		return 0, dir, err
+		return 0, "", dir, err
+	}
+	lang := summary.LanguageGo
+	if vi, ok := sum.Variant("count"); ok {
+		lang = vi.Language
 	}
 	l, err := results.Open(dir)
 	if err != nil {
-		return 0, dir, err
+		return 0, "", dir, err
 	}
 	for _, c := range l.Cells {
 		if c.Variant != "count" {
 			continue
 		}
 		reqs := c.Spans.TracedRequests
+		if c.Status != results.StatusOK {
+			return 0, "", dir, fmt.Errorf("the measurement failed: %s", c.Error)
+		}
 		if reqs == 0 {
-			return 0, dir, fmt.Errorf("no traced request succeeded (%d requests, %d successes)", c.Load.Requests, c.Load.Successes)
+			return 0, "", dir, fmt.Errorf("no traced request succeeded (%d requests, %d successes)", c.Load.Requests, c.Load.Successes)
 		}
-		n := int(math.Round(float64(c.Spans.Received) / float64(reqs)))
+		n := c.Spans.PerRequestMeasured
+		if n == 0 {
+			n = int(math.Round(float64(c.Spans.Received) / float64(reqs)))
+		}
 		if n < 1 {
-			return 0, dir, fmt.Errorf("%d spans arrived for %d traced requests: is the service exporting to OTEL_EXPORTER_OTLP_ENDPOINT and honouring traceparent?", c.Spans.Received, reqs)
+			return 0, "", dir, fmt.Errorf("%d spans arrived for %d traced requests: is the service exporting to OTEL_EXPORTER_OTLP_ENDPOINT and honouring traceparent?", c.Spans.Received, reqs)
 		}
-		return n, dir, nil
+		return n, lang, dir, nil
 	}
-	return 0, dir, fmt.Errorf("no measurement in %s", dir)
+	return 0, "", dir, fmt.Errorf("no measurement in %s", dir)
 }

@@ -12,7 +12,9 @@ import (
 // http.request.method, http.response.status_code and a route (the
 // http.route attribute, or a name "METHOD /route" from the route template),
 // and the resource names the service (service.name set, not the SDK's
-// unknown_service default).
+// unknown_service default). A span that has the old conventions' keys
+// instead (http.method, http.status_code) is not failed for it: the check
+// warns, since dashboards and queries written for the stable keys miss it.
 func Attributes(p Phase) Check {
 	c := Check{Name: CheckAttributes}
 	ix := newSpanIndex(p.Spans)
@@ -30,6 +32,7 @@ func Attributes(p Phase) Check {
 	}
 
 	method := findings{what: "server spans without " + attrMethod}
+	old := findings{what: "server spans with the old HTTP semantic conventions (http.method, http.status_code, http.target) instead of the stable ones"}
 	status := findings{what: "server spans without " + attrStatusCode}
 	noRoute := findings{what: "server spans without a route (no http.route, and the name is not \"METHOD /route\")"}
 	service := findings{what: "spans whose resource does not name the service"}
@@ -37,15 +40,29 @@ func Attributes(p Phase) Check {
 	routes := map[string]bool{}
 	routeFromName := 0
 	for _, s := range servers {
-		if s.Attributes[attrMethod] == "" {
-			hint := ""
-			if s.Attributes["http.method"] != "" {
-				hint = " (it has http.method: old semantic conventions)"
-			}
-			method.add("%s%s", describe(s), hint)
+		oldKeys := false
+		switch {
+		case s.Attributes[attrMethod] != "":
+		case s.Attributes[attrOldMethod] != "":
+			oldKeys = true
+		default:
+			method.add("%s", describe(s))
 		}
-		if s.Attributes[attrStatusCode] == "" {
+		switch {
+		case s.Attributes[attrStatusCode] != "":
+		case s.Attributes[attrOldStatusCode] != "":
+			oldKeys = true
+		default:
 			status.add("%s", describe(s))
+		}
+		if oldKeys {
+			var kv []string
+			for _, k := range []string{attrOldMethod, attrOldStatusCode, attrOldTarget} {
+				if v := s.Attributes[k]; v != "" {
+					kv = append(kv, k+"="+v)
+				}
+			}
+			old.add("%s: %s", describe(s), strings.Join(kv, ", "))
 		}
 		if r, fromName := route(s); r == "" {
 			noRoute.add("%s", describe(s))
@@ -75,14 +92,22 @@ func Attributes(p Phase) Check {
 		return c
 	}
 	c.Status = StatusPass
+	if old.n > 0 {
+		c.Status = StatusWarn
+		c.Evidence = append(old.evidence(), "emit the stable HTTP conventions: "+fix(fixSemconv, languageOf(p.Spans)))
+	}
 	where := "in http.route"
 	if routeFromName == len(servers) {
 		where = "in the span name (no http.route attribute)"
 	} else if routeFromName > 0 {
 		where = fmt.Sprintf("in http.route or, for %d spans, the span name", routeFromName)
 	}
-	c.Summary = fmt.Sprintf("%d server spans: %s, %s, route %s %s, service.name=%s",
-		len(servers), attrMethod, attrStatusCode, joinMax(sortedKeys(routes), 3), where, strings.Join(sortedKeys(services), ","))
+	keys := attrMethod + ", " + attrStatusCode
+	if old.n > 0 {
+		keys = fmt.Sprintf("method and status code (%d of them in the old keys %s, %s)", old.n, attrOldMethod, attrOldStatusCode)
+	}
+	c.Summary = fmt.Sprintf("%d server spans: %s, route %s %s, service.name=%s",
+		len(servers), keys, joinMax(sortedKeys(routes), 3), where, strings.Join(sortedKeys(services), ","))
 	return c
 }
 

@@ -19,10 +19,19 @@ func TestAttributes(t *testing.T) {
 		// otelhttp per route: the http.route attribute.
 		{name: "route attribute", span: with(base, func(s *sink.Span) { s.Attributes[attrRoute] = "/items/{id}"; s.Name = "items" }),
 			status: StatusPass, want: []string{"route /items/{id} in http.route"}},
-		// No method attribute, but the old convention's: say so.
+		// No method attribute, but the old convention's: a warning that
+		// names the keys and the opt-in, not a failure.
 		{name: "old semconv", span: with(base, func(s *sink.Span) {
 			s.Attributes = map[string]string{"http.method": "GET", attrStatusCode: "200"}
-		}), status: StatusFail, want: []string{"without http.request.method", "old semantic conventions", sid(10).String()}},
+		}), status: StatusWarn, want: []string{"1 of them in the old keys", "old HTTP semantic conventions", "http.method=GET", "OTEL_SEMCONV_STABILITY_OPT_IN=http", sid(10).String()}},
+		// Old keys for both, as Python's instrumentation emits by default.
+		{name: "old semconv both", span: with(base, func(s *sink.Span) {
+			s.Attributes = map[string]string{"http.method": "GET", "http.status_code": "200", "http.target": "/items/1"}
+		}), status: StatusWarn, want: []string{"http.method=GET", "http.status_code=200"}},
+		// Neither the stable nor the old key: a failure.
+		{name: "no method at all", span: with(base, func(s *sink.Span) {
+			s.Attributes = map[string]string{attrStatusCode: "200"}
+		}), status: StatusFail, want: []string{"1 server spans without http.request.method"}},
 		// No status code.
 		{name: "no status", span: with(base, func(s *sink.Span) {
 			s.Attributes = map[string]string{attrMethod: "GET"}

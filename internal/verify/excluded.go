@@ -31,7 +31,7 @@ func Excluded(p Phase, paths []string) Check {
 	traced := findings{what: "spans for excluded paths"}
 	for _, s := range ix.all {
 		r, inSent := sent[s.TraceID]
-		path := s.Attributes[attrURLPath]
+		path := spanPath(s)
 		switch {
 		case inSent:
 			traced.add("%s: %s, which must not be traced", r, describe(s))
@@ -43,7 +43,7 @@ func Excluded(p Phase, paths []string) Check {
 	if traced.n > 0 {
 		c.Status = StatusFail
 		c.Summary = fmt.Sprintf("%s: %d requests made %d spans", strings.Join(paths, ", "), n, traced.n)
-		c.Evidence = append(traced.evidence(), "leave these paths out of tracing, e.g. otelhttp.WithFilter(filters.None(filters.Path(\"/healthz\"), …))")
+		c.Evidence = append(traced.evidence(), fix(fixExclude, languageOf(p.Spans)))
 		return c
 	}
 	if n == 0 {

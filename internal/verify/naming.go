@@ -82,8 +82,18 @@ func Naming(p Phase, varied bool) Check {
 		return c
 	}
 	c.Status = StatusPass
-	c.Summary = fmt.Sprintf("%d distinct paths gave %s: %s; each raw path in url.path",
-		len(paths), plural(len(distinct), "server span name"), strings.Join(distinct, ", "))
+	where := "url.path"
+	oldKey := 0
+	for _, s := range servers {
+		if _, old := rawPath(s); old {
+			oldKey++
+		}
+	}
+	if oldKey > 0 {
+		where = fmt.Sprintf("url.path or, for %d spans, the old conventions' http.target", oldKey)
+	}
+	c.Summary = fmt.Sprintf("%d distinct paths gave %s: %s; each raw path in %s",
+		len(paths), plural(len(distinct), "server span name"), strings.Join(distinct, ", "), where)
 	return c
 }
 

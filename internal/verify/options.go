@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/otelbench/otelbench/internal/svcenv"
 	"github.com/otelbench/otelbench/targets"
 )
 
@@ -48,17 +46,19 @@ type Options struct {
 	// Command is the user's service, run with sh -c in its own process
 	// group, with OTEL_EXPORTER_OTLP_ENDPOINT pointing at the sink.
 	Command string
-	// URL is the user's route, such as http://127.0.0.1:8080/items/{id};
-	// {id} is replaced by a different number in each request. Required
-	// with Command; a loopback address.
+	// URL is the user's route, such as http://127.0.0.1:{port}/items/{id}
+	// (svcenv.URL): {id} is replaced by a different number in each
+	// request, {port} by a free port passed as $PORT. Required with
+	// Command; a loopback address.
 	URL string
 	// Excluded are the paths that must produce no span. Nil means
 	// DefaultExcluded; empty and not nil means none (the check is n/a).
 	Excluded []string
-	// Ratio is the root sampling ratio the service is expected to apply,
-	// in (0, 1]. Zero means: DefaultRatio for the bundled target, which is
-	// configured with it; for a user's service, what OTEL_TRACES_SAMPLER
-	// and OTEL_TRACES_SAMPLER_ARG in Env say, or unknown (not judged).
+	// Ratio is the root sampling ratio the service is configured with
+	// (OTEL_TRACES_SAMPLER=parentbased_traceidratio and its argument, as
+	// run's sampled variants do), in (0, 1]; zero means DefaultRatio. When
+	// UserEnv sets OTEL_TRACES_SAMPLER itself, the service keeps that
+	// sampler and the ratio it implies is judged (unknown: not judged).
 	Ratio float64
 	// DownstreamEnv names the environment variable through which the
 	// user's service takes the URL of its downstream service; empty means
@@ -72,10 +72,13 @@ type Options struct {
 	// ReadyTimeout bounds the wait for a service to be ready; zero means
 	// DefaultReadyTimeout.
 	ReadyTimeout time.Duration
-	// Env is the environment the service starts from; nil means
-	// os.Environ(). For the bundled target every OTEL_* variable is
-	// dropped from it first, so that a stray one cannot change the checks.
-	Env []string
+	// UserEnv holds the user's own variables (-env KEY=VALUE), given to a
+	// user's service as run and tune give them (svcenv.Build); nothing else
+	// comes from otelbench's environment but svcenv.Inherited.
+	UserEnv map[string]string
+	// Lookup reads otelbench's own environment for svcenv.Inherited; nil
+	// means os.LookupEnv.
+	Lookup func(string) (string, bool)
 	// Log receives progress lines and the services' output; nil discards.
 	Log io.Writer
 }
@@ -121,16 +124,12 @@ func (o Options) Validate() error {
 		}
 	}
 	if o.URL != "" {
-		u, err := url.Parse(expand(o.URL, "1"))
-		if err != nil {
-			return fmt.Errorf("url %q: %w", o.URL, err)
+		if err := svcenv.URL(o.URL).Validate(); err != nil {
+			return err
 		}
-		if u.Scheme != "http" || u.Host == "" {
-			return fmt.Errorf("url %q: want http://host:port/path", o.URL)
-		}
-		if !isLoopback(u.Hostname()) {
-			return fmt.Errorf("url %q: want a loopback host (127.0.0.1, ::1 or localhost): verify starts the service itself", o.URL)
-		}
+	}
+	if o.UserEnv != nil && o.Command == "" {
+		return errors.New("-env applies to a command only")
 	}
 	return nil
 }
@@ -149,9 +148,6 @@ func (o Options) withDefaults() Options {
 	if o.ReadyTimeout == 0 {
 		o.ReadyTimeout = DefaultReadyTimeout
 	}
-	if o.Env == nil {
-		o.Env = os.Environ()
-	}
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
@@ -167,10 +163,10 @@ func (o Options) ratio() float64 {
 	switch {
 	case o.Ratio > 0:
 		return o.Ratio
-	case !o.user():
+	case !o.user() || o.UserEnv["OTEL_TRACES_SAMPLER"] == "":
 		return DefaultRatio
 	}
-	if r, ok := ratioFromEnv(o.Env); ok {
+	if r, ok := ratioFromEnv(o.UserEnv); ok {
 		return r
 	}
 	return -1
@@ -178,8 +174,8 @@ func (o Options) ratio() float64 {
 
 // ratioFromEnv returns the root sampling ratio that OTEL_TRACES_SAMPLER and
 // OTEL_TRACES_SAMPLER_ARG in env configure, if they are set and known.
-func ratioFromEnv(env []string) (float64, bool) {
-	sampler, arg := lookup(env, "OTEL_TRACES_SAMPLER"), lookup(env, "OTEL_TRACES_SAMPLER_ARG")
+func ratioFromEnv(env map[string]string) (float64, bool) {
+	sampler, arg := env["OTEL_TRACES_SAMPLER"], env["OTEL_TRACES_SAMPLER_ARG"]
 	switch strings.ToLower(strings.TrimSpace(sampler)) {
 	case "always_on", "parentbased_always_on":
 		return 1, true
@@ -197,46 +193,4 @@ func ratioFromEnv(env []string) (float64, bool) {
 	default:
 		return 0, false
 	}
-}
-
-// lookup returns the value of key in env, the last one winning, or "".
-func lookup(env []string, key string) string {
-	v := ""
-	for _, kv := range env {
-		if k, val, ok := strings.Cut(kv, "="); ok && k == key {
-			v = val
-		}
-	}
-	return v
-}
-
-// setEnv returns env with key set to value, replacing any earlier value.
-func setEnv(env []string, key, value string) []string {
-	out := make([]string, 0, len(env)+1)
-	for _, kv := range env {
-		if k, _, _ := strings.Cut(kv, "="); k != key {
-			out = append(out, kv)
-		}
-	}
-	return append(out, key+"="+value)
-}
-
-// withoutOTEL returns env without any OTEL_* variable.
-func withoutOTEL(env []string) []string {
-	out := make([]string, 0, len(env))
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, "OTEL_") {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
-
-// isLoopback reports whether host names the loopback interface.
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

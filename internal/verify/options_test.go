@@ -58,15 +58,16 @@ func TestRatio(t *testing.T) {
 		// The bundled target gets the default ratio unless told otherwise.
 		{name: "bundled default", opts: Options{TargetBin: "t"}, want: DefaultRatio},
 		{name: "bundled flag", opts: Options{TargetBin: "t", Ratio: 0.5}, want: 0.5},
-		// A user's service: the flag, else the standard variables.
-		{name: "user flag", opts: Options{Command: "c", Ratio: 0.1, Env: []string{"OTEL_TRACES_SAMPLER=always_on"}}, want: 0.1},
-		{name: "user ratio env", opts: Options{Command: "c", Env: []string{"OTEL_TRACES_SAMPLER=parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG=0.3"}}, want: 0.3},
-		{name: "user ratio default arg", opts: Options{Command: "c", Env: []string{"OTEL_TRACES_SAMPLER=traceidratio"}}, want: 1},
-		{name: "user always off", opts: Options{Command: "c", Env: []string{"OTEL_TRACES_SAMPLER=parentbased_always_off"}}, want: 0},
-		// Unknown: not set, or a sampler we cannot read, or a bad argument.
-		{name: "user unset", opts: Options{Command: "c", Env: []string{}}, want: -1},
-		{name: "user jaeger", opts: Options{Command: "c", Env: []string{"OTEL_TRACES_SAMPLER=jaeger_remote"}}, want: -1},
-		{name: "user bad arg", opts: Options{Command: "c", Env: []string{"OTEL_TRACES_SAMPLER=traceidratio", "OTEL_TRACES_SAMPLER_ARG=half"}}, want: -1},
+		// A user's service: the flag, else its own sampler from -env, else
+		// the default, which verify configures as run's sampled variants.
+		{name: "user flag", opts: Options{Command: "c", Ratio: 0.1, UserEnv: map[string]string{"OTEL_TRACES_SAMPLER": "always_on"}}, want: 0.1},
+		{name: "user ratio env", opts: Options{Command: "c", UserEnv: map[string]string{"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.3"}}, want: 0.3},
+		{name: "user ratio default arg", opts: Options{Command: "c", UserEnv: map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio"}}, want: 1},
+		{name: "user always off", opts: Options{Command: "c", UserEnv: map[string]string{"OTEL_TRACES_SAMPLER": "parentbased_always_off"}}, want: 0},
+		{name: "user unset", opts: Options{Command: "c", UserEnv: map[string]string{}}, want: DefaultRatio},
+		// Unknown: a sampler we cannot read, or a bad argument.
+		{name: "user jaeger", opts: Options{Command: "c", UserEnv: map[string]string{"OTEL_TRACES_SAMPLER": "jaeger_remote"}}, want: -1},
+		{name: "user bad arg", opts: Options{Command: "c", UserEnv: map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "half"}}, want: -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,19 +97,5 @@ func TestParseChecks(t *testing.T) {
 		if (err != nil) != tc.wantErr || (!tc.wantErr && !slices.Equal(got, tc.want)) {
 			t.Errorf("ParseChecks(%q) = %v, %v; want %v (error %v)", tc.in, got, err, tc.want, tc.wantErr)
 		}
-	}
-}
-
-func TestServiceEnv(t *testing.T) {
-	base := []string{"PATH=/bin", "OTEL_BSP_MAX_QUEUE_SIZE=7", "OTEL_EXPORTER_OTLP_ENDPOINT=http://elsewhere:4317"}
-	// The bundled target: every stray OTEL_* dropped, ours set.
-	got := withoutOTEL(base)
-	if !slices.Equal(got, []string{"PATH=/bin"}) {
-		t.Errorf("withoutOTEL = %v", got)
-	}
-	// A user's service: ours replace theirs, the rest is kept.
-	got = setEnv(base, "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1")
-	if lookup(got, "OTEL_EXPORTER_OTLP_ENDPOINT") != "http://127.0.0.1:1" || lookup(got, "OTEL_BSP_MAX_QUEUE_SIZE") != "7" || len(got) != 3 {
-		t.Errorf("setEnv = %v", got)
 	}
 }

@@ -48,6 +48,9 @@ func Parenting(p Phase, strictOrphans bool) Check {
 	for _, f := range []*findings{&pf.ignored, &pf.missing, &pf.several, &pf.wrongParent, &pf.notUnder, &broken, &orphans} {
 		c.Evidence = append(c.Evidence, f.evidence()...)
 	}
+	if pf.ignored.n > 0 {
+		c.Evidence = append(c.Evidence, fix(fixPropagator, languageOf(p.Spans)))
+	}
 	c.Evidence = append(c.Evidence, p.unanswered()...)
 	if pf.ignored.n+pf.missing.n+pf.several.n+pf.wrongParent.n+pf.notUnder.n+broken.n+orphans.n > 0 {
 		c.Status = StatusFail

@@ -93,6 +93,7 @@ func (v *verifier) runChecks(ctx context.Context, out map[string]Check) error {
 func (v *verifier) trafficChecks(ctx context.Context, tmpl string, out map[string]Check) Phase {
 	traffic := v.phase(ctx, "traffic", v.trafficRequests(tmpl), true)
 	v.spansPerRequest = medianSpans(traffic)
+	v.language = languageOf(traffic.Spans)
 	if v.wants(CheckParenting) {
 		out[CheckParenting] = Parenting(traffic, !v.opts.user())
 	}

@@ -29,6 +29,9 @@ type RestartRun struct {
 	Missing []Request
 	// Err is set when the run could not be made; the run then fails.
 	Err string
+	// Language is the telemetry.sdk.language of the spans received, for
+	// the advice on flushing ("" when none said).
+	Language string
 }
 
 // Lost returns how many ended spans never arrived (never negative).
@@ -77,8 +80,8 @@ func Restart(runs []RestartRun) Check {
 
 // restartEvidence explains a loss that was not expected.
 func restartEvidence(r RestartRun) []string {
-	out := []string{fmt.Sprintf("%s: %d requests answered, %d spans ended (%s), %d received: spans still queued at the signal were never exported; flush the tracer provider (ForceFlush, Shutdown) before exiting",
-		r.Name, r.Answered, r.Ended, r.EndedFrom, r.Received)}
+	out := []string{fmt.Sprintf("%s: %d requests answered, %d spans ended (%s), %d received: spans still queued at the signal were never exported; %s",
+		r.Name, r.Answered, r.Ended, r.EndedFrom, r.Received, fix(fixFlush, r.Language))}
 	f := findings{what: "answered requests whose server span never arrived"}
 	for _, q := range r.Missing {
 		f.add("%s, answered %d", q, q.Status)

@@ -19,7 +19,7 @@ func TestRestart(t *testing.T) {
 		}, status: StatusPass, want: []string{"0 of 200 ended spans lost", "198 of 198 ended spans lost (expected)"}},
 		// A flush that lost spans: the evidence names the traces.
 		{name: "lost on SIGTERM", runs: []RestartRun{{Name: "SIGTERM", Answered: 100, Ended: 200, EndedFrom: "its final metrics", Received: 0, Missing: missing}},
-			status: StatusFail, want: []string{"200 of 200 ended spans lost (want 0)", "ForceFlush", tid(1).String(), "/process/400001"}},
+			status: StatusFail, want: []string{"200 of 200 ended spans lost (want 0)", "force-flush and shutdown", tid(1).String(), "/process/400001"}},
 		// A run that shows no loss where one was expected is noted, not failed.
 		{name: "no loss where expected", runs: []RestartRun{flushed, {Name: "SIGKILL", ExpectLoss: true, Ended: 10, Received: 10}},
 			status: StatusPass, want: []string{"though one was expected"}},

@@ -120,6 +120,10 @@ func (v *verifier) restartRun(ctx context.Context, name string, mode stopMode) R
 		}
 	}
 	run.Received = int64(len(spans))
+	run.Language = languageOf(spans)
+	if run.Language == "" {
+		run.Language = v.language
+	}
 	run.Missing = missingServers(reqs, spans)
 	switch {
 	case mode == stopKill:

@@ -3,13 +3,13 @@ package verify
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/otelbench/otelbench/internal/sink"
+	"github.com/otelbench/otelbench/internal/svcenv"
 	"github.com/otelbench/otelbench/targets"
 )
 
@@ -29,6 +29,10 @@ type verifier struct {
 	// spansPerRequest is the median number of spans a traffic request
 	// made, to estimate the spans a user's service ended; 0 if unknown.
 	spansPerRequest int
+	// language is the telemetry.sdk.language the traffic phase's spans
+	// named, for the fixes of a later phase that received none; "" if
+	// unknown.
+	language string
 }
 
 // Run verifies the service that opts describe: it starts the embedded sink
@@ -59,7 +63,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	defer v.send.close()
 	delay := scheduleDelayMS
 	if opts.user() {
-		if d, err := strconv.Atoi(lookup(opts.Env, "OTEL_BSP_SCHEDULE_DELAY")); err == nil && d > 0 {
+		if d, err := strconv.Atoi(opts.UserEnv["OTEL_BSP_SCHEDULE_DELAY"]); err == nil && d > 0 {
 			delay = d
 		}
 	}
@@ -121,38 +125,31 @@ func (v *verifier) logf(format string, args ...any) {
 }
 
 // serviceEnv returns the environment of a service whose batch processor
-// exports every delayMS milliseconds, to the sink.
-func (v *verifier) serviceEnv(delayMS int) []string {
-	endpoint := v.sink.Endpoint()
-	if !v.opts.user() {
-		env := withoutOTEL(v.opts.Env)
-		return append(env,
-			"OTEL_EXPORTER_OTLP_ENDPOINT="+endpoint,
-			"OTEL_EXPORTER_OTLP_INSECURE=true",
-			"OTEL_TRACES_SAMPLER=parentbased_traceidratio",
-			"OTEL_TRACES_SAMPLER_ARG="+strconv.FormatFloat(v.opts.ratio(), 'g', -1, 64),
-			"OTEL_BSP_SCHEDULE_DELAY="+strconv.Itoa(delayMS),
-		)
+// exports every delayMS milliseconds, to the sink, built as run builds a
+// sampled variant's (svcenv.Build): the sampler and its ratio, the
+// schedule delay (the user's own unless this is a restart run), the
+// user's -env and port.
+func (v *verifier) serviceEnv(delayMS, port int) []string {
+	settings := map[string]string{
+		"OTEL_TRACES_SAMPLER":     "parentbased_traceidratio",
+		"OTEL_TRACES_SAMPLER_ARG": strconv.FormatFloat(v.opts.ratio(), 'g', -1, 64),
+		"OTEL_BSP_SCHEDULE_DELAY": strconv.Itoa(delayMS),
 	}
-	env := v.opts.Env
-	for _, kv := range [][2]string{
-		{"OTEL_EXPORTER_OTLP_ENDPOINT", endpoint},
-		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", endpoint},
-		{"OTEL_EXPORTER_OTLP_INSECURE", "true"},
-		{"OTEL_EXPORTER_OTLP_TRACES_INSECURE", "true"},
-		{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
-		{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "grpc"},
-		{"OTEL_TRACES_EXPORTER", "otlp"},
-	} {
-		env = setEnv(env, kv[0], kv[1])
+	user := v.opts.UserEnv
+	if user["OTEL_TRACES_SAMPLER"] != "" {
+		delete(settings, "OTEL_TRACES_SAMPLER")
+		delete(settings, "OTEL_TRACES_SAMPLER_ARG")
 	}
-	if delayMS == restartDelayMS || lookup(env, "OTEL_BSP_SCHEDULE_DELAY") == "" {
-		env = setEnv(env, "OTEL_BSP_SCHEDULE_DELAY", strconv.Itoa(delayMS))
+	if delayMS != restartDelayMS && user["OTEL_BSP_SCHEDULE_DELAY"] != "" {
+		delete(settings, "OTEL_BSP_SCHEDULE_DELAY")
 	}
+	env := svcenv.Build(svcenv.Options{
+		Endpoint: v.sink.Endpoint(), Variant: settings, User: user, Port: port, Lookup: v.opts.Lookup,
+	})
 	if v.rec != nil && v.opts.DownstreamEnv != "" {
-		env = setEnv(env, v.opts.DownstreamEnv, v.rec.URL())
+		env[v.opts.DownstreamEnv] = v.rec.URL()
 	}
-	return env
+	return svcenv.List(env)
 }
 
 // startService starts the service for the checks (restart false) or for a
@@ -164,18 +161,22 @@ func (v *verifier) startService(ctx context.Context, restart bool, mistake, fina
 	if restart {
 		delay = restartDelayMS
 	}
-	env := v.serviceEnv(delay)
 	if v.opts.user() {
-		u, err := url.Parse(expand(v.opts.URL, "0"))
-		if err != nil {
-			return nil, "", fmt.Errorf("url %q: %w", v.opts.URL, err)
-		}
-		svc, err := startCommand(ctx, v.opts.Command, u.Host, expand(v.opts.URL, "0"), env, v.opts.Log, v.opts.ReadyTimeout)
+		tmpl, port, err := svcenv.URL(v.opts.URL).Resolve()
 		if err != nil {
 			return nil, "", err
 		}
-		return svc, v.opts.URL, nil
+		host, err := tmpl.Host()
+		if err != nil {
+			return nil, "", fmt.Errorf("-url %q: %w", v.opts.URL, err)
+		}
+		svc, err := startCommand(ctx, v.opts.Command, host, tmpl.Item("0"), v.serviceEnv(delay, port), v.opts.Log, v.opts.ReadyTimeout)
+		if err != nil {
+			return nil, "", err
+		}
+		return svc, string(tmpl), nil
 	}
+	env := v.serviceEnv(delay, 0)
 	args := []string{
 		"-variant", string(targets.VariantBatch),
 		"-listen", "127.0.0.1:0",

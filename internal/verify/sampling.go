@@ -96,7 +96,7 @@ func unsampledRecorded(p Phase) judgement {
 		}
 		if r, ok := sent[s.TraceID]; ok {
 			recorded.add("%s: %s", r, describe(s))
-		} else if r, ok := paths[s.Attributes[attrURLPath]]; ok {
+		} else if r, ok := paths[spanPath(s)]; ok {
 			recorded.add("%s: %s with %s, a new trace (traceparent ignored)", r, describe(s), describeParent(s))
 		}
 	}
@@ -118,7 +118,7 @@ func rootShare(p Phase, ratio float64) judgement {
 	}
 	roots := map[sink.TraceID]bool{}
 	for _, s := range ix.all {
-		if s.Kind == sink.SpanKindServer && s.ParentSpanID.IsZero() && paths[s.Attributes[attrURLPath]] {
+		if s.Kind == sink.SpanKindServer && s.ParentSpanID.IsZero() && paths[spanPath(s)] {
 			roots[s.TraceID] = true
 		}
 	}

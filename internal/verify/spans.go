@@ -16,7 +16,30 @@ const (
 	attrRoute       = "http.route"
 	attrURLPath     = "url.path"
 	attrServiceName = "service.name"
+
+	// The keys of the HTTP semantic conventions before they were declared
+	// stable (v1.20 and older), which some instrumentations still emit by
+	// default (Python's, for one, unless OTEL_SEMCONV_STABILITY_OPT_IN=http).
+	attrOldMethod     = "http.method"
+	attrOldStatusCode = "http.status_code"
+	attrOldTarget     = "http.target"
 )
+
+// rawPath returns the raw request path a server span keeps: url.path, or
+// else the path of the old conventions' http.target (without its query).
+// old reports the second case.
+func rawPath(s *sink.Span) (path string, old bool) {
+	if p := s.Attributes[attrURLPath]; p != "" {
+		return p, false
+	}
+	if t := s.Attributes[attrOldTarget]; t != "" {
+		if i := strings.IndexByte(t, '?'); i >= 0 {
+			t = t[:i]
+		}
+		return t, true
+	}
+	return "", false
+}
 
 // spanKey identifies a span across traces.
 type spanKey struct {
@@ -77,12 +100,18 @@ func (ix *spanIndex) servers(tid sink.TraceID) []*sink.Span {
 	return out
 }
 
-// serversByPath returns the server spans by their url.path.
+// spanPath returns the raw path of s (rawPath), "" if it keeps none.
+func spanPath(s *sink.Span) string {
+	p, _ := rawPath(s)
+	return p
+}
+
+// serversByPath returns the server spans by their raw path (rawPath).
 func (ix *spanIndex) serversByPath() map[string][]*sink.Span {
 	out := map[string][]*sink.Span{}
 	for _, s := range ix.all {
 		if s.Kind == sink.SpanKindServer {
-			out[s.Attributes[attrURLPath]] = append(out[s.Attributes[attrURLPath]], s)
+			out[spanPath(s)] = append(out[spanPath(s)], s)
 		}
 	}
 	return out

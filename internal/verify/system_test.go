@@ -57,7 +57,6 @@ func runVerify(t *testing.T, opts Options) Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	opts.Env = cleanEnv()
 	var log syncLog
 	opts.Log = &log
 	r, err := Run(ctx, opts)
@@ -70,11 +69,6 @@ func runVerify(t *testing.T, opts Options) Report {
 		}
 	})
 	return r
-}
-
-// cleanEnv is the test's environment without OTEL_* variables.
-func cleanEnv() []string {
-	return withoutOTEL(os.Environ())
 }
 
 // syncLog is a log safe for the services' output and progress lines.
@@ -267,7 +261,6 @@ func TestRunStartFailures(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			tc.opts.Env = cleanEnv()
 			_, err := Run(ctx, tc.opts)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Run error = %v, want one containing %q", err, tc.want)

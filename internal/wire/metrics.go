@@ -55,6 +55,22 @@ const (
 	// as runtime.MemStats.Mallocs counts them), read as
 	// MetricHeapAllocBytes is.
 	MetricHeapAllocObjects = "otelbench_target_heap_alloc_objects_total"
+	// MetricGCCycles counts the garbage collections the target has
+	// completed since it started (runtime/metrics /gc/cycles/total:gc-cycles),
+	// read as MetricHeapAllocBytes is.
+	MetricGCCycles = "otelbench_target_gc_cycles_total"
+	// MetricGCCPUSeconds is the runtime's estimate of the CPU time its
+	// garbage collector has spent since the target started
+	// (/cpu/classes/gc/total:cpu-seconds: mark assists, dedicated and
+	// idle mark workers, and the stop-the-world pauses × GOMAXPROCS),
+	// read as MetricHeapAllocBytes is.
+	MetricGCCPUSeconds = "otelbench_target_gc_cpu_seconds_total"
+	// MetricGoCPUSeconds is the runtime's estimate of the CPU time Go code
+	// and the runtime have used since the target started
+	// (/cpu/classes/total:cpu-seconds less /cpu/classes/idle:cpu-seconds).
+	// The runtime documents its /cpu/classes as comparable only with each
+	// other: the GC's share of the CPU is MetricGCCPUSeconds over this.
+	MetricGoCPUSeconds = "otelbench_target_go_cpu_seconds_total"
 )
 
 // Names of the gauges a traced target records once, while shutting down:

@@ -8,6 +8,7 @@ package resultstest
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"net/http"
 	"os"
@@ -113,6 +114,12 @@ type Cell struct {
 	OnEndMax time.Duration
 	// Alloc is the heap allocation of the measured attack; nil for none.
 	Alloc *results.Alloc
+	// Other is the CPU time other work used on the 2-CPU machine during
+	// the attack; 0 means a twentieth of the attack.
+	Other time.Duration
+	// Wire is the bytes on the wire per span received at the sink; 0
+	// records none.
+	Wire int64
 	// Timeline is the cell's timeline as the runner records it; nil for
 	// none. Its request buckets are not read back by the summary, which
 	// bins results.gob itself; its Start and Arrivals are.
@@ -214,13 +221,16 @@ func defaultCell(p *profile.Profile, index int, v profile.Variant, rate, ri, rep
 		c.Spans.TracedRequests = served
 	case profile.KindSampled:
 		kept := served / 10
+		if r := v.SampleRatio; r != nil {
+			kept = int64(float64(served) * *r)
+		}
 		c.Spans.Ended = per * kept
 		c.Spans.ExportedOK = per * kept
 		c.Spans.Received = per * kept
 		c.Spans.ServerSpans = kept
 		c.Spans.SinkRequests = 2
 	}
-	if v.Kind != profile.KindNone {
+	if v.Kind.Exports() {
 		// Every request spent between 1µs and 2µs in OnEnd.
 		c.OnEnd = results.Histogram{
 			Bounds: []float64{1e-6, 2e-6, 4e-6, 8e-6},
@@ -364,6 +374,22 @@ func writeResults(dir string, c *Cell) (*vegeta.Metrics, uint64, error) {
 	return &m, successes, nil
 }
 
+// receiptOf is what the embedded sink saw of c: the bundled Go target's
+// gRPC exports, when any span arrived.
+func receiptOf(c *Cell) *results.Receipt {
+	if c.Spans.Received == 0 {
+		return nil
+	}
+	rc := &results.Receipt{
+		Protocols: []string{"grpc"}, Calls: c.Spans.SinkRequests, Conns: map[string]int64{"grpc": 1},
+		Resources: []results.Resource{{ServiceName: "otelbench-target", SDKLanguage: "go", SDKName: "opentelemetry", SDKVersion: "1.47.0", Spans: c.Spans.Received}},
+	}
+	if c.Wire > 0 {
+		rc.WireBytes, rc.WireSpans = c.Wire*c.Spans.Received, c.Spans.Received
+	}
+	return rc
+}
+
 // cellOf is the cell.json of c, whose results vegeta measured as m.
 func cellOf(c *Cell, m *vegeta.Metrics, successes uint64) results.Cell {
 	start := c.Start()
@@ -400,7 +426,9 @@ func cellOf(c *Cell, m *vegeta.Metrics, successes uint64) results.Cell {
 			TraceParent:    c.Spans.Matched,
 			// otelbench's own cost: a tenth of the attack on one CPU, a
 			// warm-up that settled in eight 250 ms windows, and 2 µs of sink
-			// CPU per span received.
+			// CPU per span received; the rest of the machine (2 CPUs) busy
+			// for a twentieth of the attack unless c.Other says otherwise.
+			OtherCPU: cmp.Or(c.Other, m.Duration/20), OtherCPUKnown: true, MachineCPUs: 2, OtherWindow: m.Duration,
 			LoadGenCPU:    m.Duration / 10,
 			LoadGenCPUs:   1,
 			Warmup:        2 * time.Second,
@@ -409,6 +437,7 @@ func cellOf(c *Cell, m *vegeta.Metrics, successes uint64) results.Cell {
 			SinkCPU:       time.Duration(c.Spans.Received) * 2 * time.Microsecond,
 			SinkSpans:     c.Spans.Received,
 		},
+		Receipt:  receiptOf(c),
 		CPU:      results.CPU{Window: c.CPU, User: 2 * c.CPU, Sys: c.CPU / 2, PeakRSS: c.PeakRSS},
 		Spans:    c.Spans,
 		OnEnd:    c.OnEnd,
