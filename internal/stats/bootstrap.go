@@ -2,8 +2,6 @@ package stats
 
 import (
 	"math"
-	"math/rand/v2"
-	"sort"
 )
 
 // Interval is a point estimate with a confidence interval.
@@ -18,37 +16,7 @@ type Interval struct {
 // Samples are typically one value per repetition (a repetition's p99, its CPU
 // per request), so the interval reflects the spread between repetitions.
 func RatioOfMediansCI(x, y []float64, level float64, resamples int, seed uint64) Interval {
-	if len(x) == 0 || len(y) == 0 {
-		return Interval{math.NaN(), math.NaN(), math.NaN()}
-	}
-	my := Median(y)
-	iv := Interval{Point: RelativeChange(Median(x), my), Low: math.NaN(), High: math.NaN()}
-	if math.IsNaN(iv.Point) {
-		return iv
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	bx := make([]float64, len(x))
-	by := make([]float64, len(y))
-	est := make([]float64, 0, resamples)
-	for range resamples {
-		for i := range bx {
-			bx[i] = x[rng.IntN(len(x))]
-		}
-		for i := range by {
-			by[i] = y[rng.IntN(len(y))]
-		}
-		if r := RelativeChange(Median(bx), Median(by)); !math.IsNaN(r) {
-			est = append(est, r)
-		}
-	}
-	if len(est) == 0 {
-		return iv
-	}
-	sort.Float64s(est)
-	alpha := (1 - level) / 2
-	iv.Low = quantileSorted(est, alpha)
-	iv.High = quantileSorted(est, 1-alpha)
-	return iv
+	return MediansCI([][]float64{x, y}, func(m []float64) float64 { return RelativeChange(m[0], m[1]) }, level, resamples, seed)
 }
 
 // quantileSorted returns the q-quantile of sorted xs by linear interpolation
