@@ -8,6 +8,10 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
+// maxIdleBytes bounds what an idle connection may carry in one period:
+// a few HTTP/2 control frames, far below one exported span.
+const maxIdleBytes = 64
+
 // TestWireBytes checks that the sink counts the bytes that came over the
 // exporters' connections: the real gRPC and HTTP exporters, plain and
 // gzipped, deliver the same spans; every plain one brings at least the
@@ -41,8 +45,11 @@ func TestWireBytes(t *testing.T) {
 			t.Fatalf("%s: %d spans received, want %d", tc.name, snap.Spans, spansSent)
 		}
 		got[tc.name] = snap.Transport.WireBytes
-		if next := s.Reset(); next.Transport.WireBytes != 0 {
-			t.Errorf("%s: an idle period counted %d bytes, want 0", tc.name, next.Transport.WireBytes)
+		// An idle period carries no export; HTTP/2 may still send a
+		// control frame or two (a window update, a ping ack: 9-byte
+		// headers with small payloads) that arrive after the Reset.
+		if next := s.Reset(); next.Spans != 0 || next.Transport.WireBytes > maxIdleBytes {
+			t.Errorf("%s: an idle period counted %d spans and %d bytes, want none and at most %d bytes of control frames", tc.name, next.Spans, next.Transport.WireBytes, maxIdleBytes)
 		}
 	}
 	for _, tr := range []string{"grpc", "http"} {
