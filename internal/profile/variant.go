@@ -186,24 +186,8 @@ func (d *decoder) options(v *Variant, m map[string]entry) {
 			v.SampleRatio = &r
 		}
 	}
-	if e, ok := m["protocol"]; ok {
-		if p, ok := d.str(e); ok {
-			if svcenv.ValidProtocol(p) {
-				v.Protocol = p
-			} else {
-				d.keyErrorf(e, "unknown protocol %q (want %s)", p, strings.Join(svcenv.Protocols, ", "))
-			}
-		}
-	}
-	if e, ok := m["compression"]; ok {
-		if c, ok := d.str(e); ok {
-			if svcenv.ValidCompression(c) {
-				v.Compression = c
-			} else {
-				d.keyErrorf(e, "unknown compression %q (want %s)", c, strings.Join(svcenv.Compressions, " or "))
-			}
-		}
-	}
+	v.Protocol = d.choice(m, "protocol", svcenv.Protocols, ", ")
+	v.Compression = d.choice(m, "compression", svcenv.Compressions, " or ")
 	if e, ok := m["env"]; ok {
 		v.ExtraEnv = d.env(e)
 	}
@@ -248,4 +232,23 @@ func orList(ks []Kind) string {
 		return s[0]
 	}
 	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// choice reads the string at key of m, one of allowed: "" when the key is
+// absent or its value is refused (with an error at the key naming the
+// allowed values, joined by sep).
+func (d *decoder) choice(m map[string]entry, key string, allowed []string, sep string) string {
+	e, ok := m[key]
+	if !ok {
+		return ""
+	}
+	s, ok := d.str(e)
+	if !ok {
+		return ""
+	}
+	if !slices.Contains(allowed, s) {
+		d.keyErrorf(e, "unknown %s %q (want %s)", key, s, strings.Join(allowed, sep))
+		return ""
+	}
+	return s
 }
