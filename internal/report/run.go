@@ -266,6 +266,10 @@ func blockingTable(rs summary.RateSummary) (table, []string) {
 			continue
 		}
 		b := row.Blocking
+		if row.Spans.Ended == 0 && !row.Spans.Expected {
+			// Nothing sampled (ratio 0): no span reached the processor.
+			continue
+		}
 		if row.OnEndCount == 0 && row.Exports.Count == 0 {
 			// A service that exposes neither histogram: nothing measured.
 			unmeasured = append(unmeasured, row.Variant)
